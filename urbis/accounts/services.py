@@ -1,0 +1,40 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from urbis.core.audit import log_action
+from urbis.core.errors import ValidationFailed
+from urbis.core.timezones import is_valid_zone
+
+from .enums import Role
+from .models import RoleGrant, User
+
+
+def update_profile_time_zone(*, user: User, time_zone: str) -> User:
+    if time_zone and not is_valid_zone(time_zone):
+        raise ValidationFailed(_("Unknown time zone: %(zone)s.") % {"zone": time_zone}, code="unknown_time_zone")
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return user
+
+
+@transaction.atomic
+def grant_role(*, user: User, role: str, actor: User | None) -> RoleGrant:
+    """Give a role; audited."""
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."), code="unknown_role")
+    if role == Role.STAFF:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    grant, _created = RoleGrant.objects.get_or_create(user=user, role=role)
+    log_action(user, "accounts.role.granted", actor=actor, data={"role": role})
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, user: User, role: str, actor: User | None) -> None:
+    """Take a role away; audited."""
+    if role == Role.STAFF:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    RoleGrant.objects.filter(user=user, role=role).delete()
+    log_action(user, "accounts.role.revoked", actor=actor, data={"role": role})
