@@ -18,7 +18,7 @@ install() {
   want=$(cat pyproject.toml requirements/constraints.txt package.json package-lock.json | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev,scale]"
     npm ci --no-audit --no-fund --loglevel=error
     echo "$want" > "$stamp"
   fi

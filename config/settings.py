@@ -127,11 +127,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "urbis"}}
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("URBIS_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
-    }
-}
+# Background work (django-tasks): "immediate" runs a task in the request (embedded default),
+# "database" queues it in the database for `urbis db_worker`, "celery" sends it to Celery workers
+# over Redis (CELERY_BROKER_URL). See docs/deployment.md.
+URBIS_TASKS = os.environ.get("URBIS_TASKS", "immediate")
+if URBIS_TASKS == "database":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif URBIS_TASKS == "celery":
+    INSTALLED_APPS.append("django_tasks_fennel")
+    TASKS = {"default": {"BACKEND": "django_tasks_fennel.CeleryBackend", "QUEUES": ["default"]}}
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -171,7 +180,10 @@ STORAGES = {
     },
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # S3-compatible object storage (django-storages reads AWS_* variables itself, e.g.
+    # AWS_S3_ENDPOINT_URL for MinIO); private by default: files are served through signed URLs.
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage",
+                           "OPTIONS": {"default_acl": "private", "querystring_auth": True}}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("URBIS_MEDIA_ROOT", DATA_DIR / "media"))
 WHITENOISE_USE_FINDERS = DEBUG
