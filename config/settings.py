@@ -215,3 +215,7 @@ LOGGING = {
 }
 
 URBIS_SITE_NAME = os.environ.get("URBIS_SITE_NAME", "Urbis")
+
+# Registration narrows who may join and see participants-only sessions (see urbis/program/permissions.py).
+URBIS_JOIN_POLICY = "urbis.registration.permissions.can_join_session"
+URBIS_SESSION_ACCESS_POLICY = "urbis.registration.permissions.can_access_session"

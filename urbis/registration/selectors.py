@@ -1,0 +1,59 @@
+"""Reads of registration reused in several places (other apps use the first two)."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from .enums import Mode, Status
+from .models import Attendance, CheckIn, Registration, RegistrationSettings
+
+
+def checked_in_user_ids(*, edition, on_day: dt.date | None = None) -> set[int]:
+    """User ids of the people checked in on site for the edition (optionally on one local day)."""
+    qs = CheckIn.objects.filter(edition=edition, registration__user__isnull=False)
+    if on_day is not None:
+        qs = qs.filter(day=on_day)
+    return set(qs.values_list("registration__user_id", flat=True).distinct())
+
+
+def is_registered(*, user, edition) -> bool:
+    """Whether the person has an approved registration for the edition."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Registration.objects.filter(edition=edition, user=user, status=Status.APPROVED).exists()
+
+
+def registration_of(*, user, edition) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (Registration.objects.select_related("edition", "organisation")
+            .filter(edition=edition, user=user).first())
+
+
+def settings_of(edition) -> RegistrationSettings:
+    found = RegistrationSettings.objects.filter(edition=edition).first()
+    return found or RegistrationSettings(edition=edition)
+
+
+def registrations_of_edition(edition) -> QuerySet[Registration]:
+    return (Registration.objects.filter(edition=edition).select_related("organisation", "user")
+            .order_by("last_name", "first_name", "id"))
+
+
+def onsite_holders(edition) -> QuerySet[Registration]:
+    return Registration.objects.filter(edition=edition, mode=Mode.ON_SITE, status=Status.APPROVED)
+
+
+def waiting_list(edition) -> QuerySet[Registration]:
+    return (Registration.objects.filter(edition=edition, status=Status.WAITLISTED)
+            .order_by("waitlisted_at", "id"))
+
+
+def checkins_of_edition(edition) -> QuerySet[CheckIn]:
+    return (CheckIn.objects.filter(edition=edition).select_related("registration", "registration__organisation", "by")
+            .order_by("-at", "-id"))
+
+
+def attendances_of_edition(edition) -> QuerySet[Attendance]:
+    return (Attendance.objects.filter(edition=edition).select_related("registration")
+            .order_by("session_code", "registration__last_name", "id"))
