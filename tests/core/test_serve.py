@@ -1,0 +1,47 @@
+"""`urbis serve` starts the production server (gunicorn, DEBUG off, WhiteNoise) on a fresh data folder."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_pages_static_files_and_api(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"URBIS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"})
+    urbis = [sys.executable, "-m", "urbis.cli"]
+    subprocess.run([*urbis, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    server = subprocess.Popen([*urbis, "serve", "--workers", "1", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/static/urbis/urbis.css", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        statuses = {}
+        for path in ("/", "/static/urbis/urbis.css", "/api/v1/openapi.json"):
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                statuses[path] = response.status
+        assert statuses == {"/": 200, "/static/urbis/urbis.css": 200, "/api/v1/openapi.json": 200}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        server.stdout.close()
