@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    INELIGIBLE = "ineligible", _("Not eligible")
+    DESERVING = "deserving", _("Deserving")
+    SHORTLISTED = "shortlisted", _("Shortlisted (finalist)")
+    WINNER = "winner", _("Winner")
+
+
+# Staff decisions and the statuses they lead to, in the order of the cycle.
+DECISION_STATUSES = (SubmissionStatus.INELIGIBLE, SubmissionStatus.SUBMITTED, SubmissionStatus.DESERVING,
+                     SubmissionStatus.SHORTLISTED, SubmissionStatus.WINNER)
+FINALIST_STATUSES = (SubmissionStatus.SHORTLISTED, SubmissionStatus.WINNER)
+
+
+class Stage(models.TextChoices):
+    PILOT = "pilot", _("Pilot")
+    IMPLEMENTATION = "implementation", _("Being implemented")
+    MATURE = "mature", _("Mature / scaled up")
+
+
+class BudgetRange(models.TextChoices):
+    UNDER_100K = "lt100k", _("Under USD 100,000")
+    UNDER_1M = "lt1m", _("USD 100,000 – 1 million")
+    UNDER_10M = "lt10m", _("USD 1 – 10 million")
+    OVER_10M = "gt10m", _("Over USD 10 million")
+
+
+class PanelKind(models.TextChoices):
+    TECHNICAL_COMMITTEE = "technical_committee", _("Technical committee")
+    JURY = "jury", _("Jury")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ABSTAINED = "abstained", _("Abstained")
+
+
+class PairRuleKind(models.TextChoices):
+    PIN = "pin", _("Always assign")
+    FORBID = "forbid", _("Never assign")
+
+
+class NormalisationMethod(models.TextChoices):
+    RAW_MEAN = "raw_mean", _("Raw mean")
+    ZSCORE = "zscore", _("Per-reviewer z-score")
+    BIAS_MODEL = "bias_model", _("Reviewer-bias model (least squares)")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Building")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
