@@ -1,7 +1,13 @@
 """Reads of the programme reused in several places, with their joins already made."""
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+
+from urbis.members.models import Person
+
+from .enums import Visibility
 from .models import Edition, ProgrammeVersion, Session, SessionSpeaker
 
 
@@ -31,3 +37,100 @@ def published_sessions(edition: Edition, version: ProgrammeVersion | None = None
 def draft_sessions(edition: Edition) -> QuerySet[Session]:
     return _with_joins(Session.objects.filter(edition=edition, version__isnull=True)).order_by(
         "starts_at", "room__position", "title")
+
+
+# ---------------------------------------------------------------- public programme reads
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    """Validated filters of the public programme (each None when not set)."""
+
+    part: str | None = None  # Part.slug
+    theme: str | None = None  # Theme.slug (outcome area or aspect)
+    sdg: int | None = None  # SDG.number
+    mode: str | None = None  # SessionMode value
+    language: str | None = None  # language code (enums.LANGUAGE_CODES)
+    room: int | None = None  # Room.pk
+    q: str = ""  # words of a title or of a speaker's name
+
+    def as_key(self) -> str:
+        return "|".join(f"{k}={v}" for k, v in sorted(asdict(self).items()) if v not in (None, ""))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_key())
+
+
+def visible_sessions(qs: QuerySet[Session], user) -> QuerySet[Session]:
+    """Closed sessions are not listed except for staff and the session's own speakers."""
+    if user.is_authenticated and user.is_staff:
+        return qs
+    if not user.is_authenticated:
+        return qs.exclude(visibility=Visibility.CLOSED)
+    own = SessionSpeaker.objects.filter(person__user=user).values("session_id")
+    return qs.filter(~Q(visibility=Visibility.CLOSED) | Q(pk__in=own))
+
+
+def filter_sessions(qs: QuerySet[Session], filters: ProgrammeFilters) -> QuerySet[Session]:
+    """Narrow sessions by every filter set; filters combine (AND); `q` words each must match."""
+    if filters.part:
+        qs = qs.filter(part__slug=filters.part)
+    if filters.theme:
+        qs = qs.filter(pk__in=Session.themes.through.objects.filter(theme__slug=filters.theme).values("session_id"))
+    if filters.sdg:
+        qs = qs.filter(pk__in=Session.sdgs.through.objects.filter(sdg_id=filters.sdg).values("session_id"))
+    if filters.mode:
+        qs = qs.filter(mode=filters.mode)
+    if filters.language:
+        # `languages` is a JSON list of codes; codes are validated against LANGUAGE_CODES, and the
+        # quotes make "en" not match inside another code. Works the same on SQLite and PostgreSQL.
+        qs = qs.filter(languages__icontains=f'"{filters.language}"')
+    if filters.room:
+        qs = qs.filter(room_id=filters.room)
+    for word in filters.q.split():
+        speakers = SessionSpeaker.objects.filter(
+            Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)).values("session_id")
+        qs = qs.filter(Q(title__icontains=word) | Q(pk__in=speakers))
+    return qs
+
+
+def programme_sessions(*, version: ProgrammeVersion, user, filters: ProgrammeFilters) -> QuerySet[Session]:
+    """The sessions of a published version this person may see listed, filtered; rooms, streams and
+    parts joined (prefetch speakers and SDGs on the rows you show, with `prefetch_for_listing`)."""
+    qs = Session.objects.filter(version=version).select_related("room", "stream", "part")
+    return filter_sessions(visible_sessions(qs, user), filters).order_by("starts_at", "room__position", "title")
+
+
+def prefetch_for_listing(sessions: list[Session], *, themes: bool = False) -> list[Session]:
+    lookups: list = ["sdgs", Prefetch("speaker_links", queryset=SessionSpeaker.objects.select_related(
+        "person").order_by("position"))]
+    if themes:
+        lookups.append("themes")
+    prefetch_related_objects(sessions, *lookups)
+    return sessions
+
+
+def published_session(*, version: ProgrammeVersion, code: str) -> Session | None:
+    """One session of a published version by its public code, with everything a session page shows."""
+    return _with_joins(Session.objects.filter(version=version, code=code)).first()
+
+
+def speakers_of_version(*, version: ProgrammeVersion, user) -> QuerySet[Person]:
+    """People with a public profile who speak in the sessions of the version this person may see listed."""
+    sessions = visible_sessions(Session.objects.filter(version=version), user)
+    links = SessionSpeaker.objects.filter(session__in=sessions)
+    return (Person.objects.filter(public_profile=True, pk__in=links.values("person_id"))
+            .select_related("organisation")
+            .annotate(session_count=Count("session_links", filter=Q(session_links__session__in=sessions),
+                                          distinct=True))
+            .order_by("last_name", "first_name"))
+
+
+def sessions_of_speaker(*, version: ProgrammeVersion, person: Person, user) -> QuerySet[Session]:
+    qs = Session.objects.filter(version=version, speaker_links__person=person).select_related("room", "stream", "part")
+    return visible_sessions(qs, user).order_by("starts_at", "title")
+
+
+def sessions_by_codes(*, version: ProgrammeVersion, codes: Iterable[str]) -> QuerySet[Session]:
+    return (Session.objects.filter(version=version, code__in=list(codes))
+            .select_related("room", "stream", "part").order_by("starts_at", "title"))

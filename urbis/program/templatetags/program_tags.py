@@ -1,0 +1,112 @@
+"""Template helpers of the public programme: times that always say their zone, SDG badges."""
+
+import datetime as dt
+from dataclasses import asdict
+from urllib.parse import urlencode
+
+from django import template
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from ..enums import LANGUAGE_CHOICES
+
+register = template.Library()
+
+_LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+
+
+def _range_html(start: dt.datetime, end: dt.datetime, zone, *, show_date: bool):
+    s, e = start.astimezone(zone), end.astimezone(zone)
+    date = format_html("{} ", formats.date_format(s, "D j M")) if show_date else ""
+    next_day = format_html(' <span class="next-day" title="{}">+1</span>', _("ends the next day")) \
+        if e.date() != s.date() else ""
+    return format_html(
+        '{}<time datetime="{}">{}</time>–<time datetime="{}">{}</time>{} <abbr class="zone" title="{}">{}</abbr>',
+        date, s.isoformat(), formats.date_format(s, "H:i"), e.isoformat(), formats.date_format(e, "H:i"),
+        next_day, str(zone), s.tzname() or str(zone))
+
+
+@register.simple_tag(takes_context=True)
+def session_when(context, session, with_date=False):
+    """The session's times in the visitor's zone (when known) and in the edition's zone, side by side.
+
+    The edition-zone time shows its date whenever that date differs from the visitor's one."""
+    edition_zone = context.get("edition_zone")
+    visitor_zone = context.get("visitor_zone")
+    primary_zone = visitor_zone or edition_zone
+    primary = _range_html(session.starts_at, session.ends_at, primary_zone, show_date=bool(with_date))
+    if not visitor_zone or str(visitor_zone) == str(edition_zone):
+        return format_html('<span class="when">{}</span>', primary)
+    other_date = session.starts_at.astimezone(edition_zone).date() != session.starts_at.astimezone(visitor_zone).date()
+    secondary = _range_html(session.starts_at, session.ends_at, edition_zone, show_date=bool(with_date) or other_date)
+    return format_html(
+        '<span class="when"><span class="when-mine" title="{}">{}</span> '
+        '<span class="when-venue" title="{}">({} {})</span></span>',
+        _("your time"), primary, _("time at the venue"), _("venue:"), secondary)
+
+
+@register.simple_tag
+def clock(moment, zone, fmt="H:i"):
+    """One moment in one zone with the zone's abbreviation, e.g. 10:00 CST."""
+    if moment is None or zone is None:
+        return ""
+    local = moment.astimezone(zone)
+    return format_html('<time datetime="{}">{}</time> <abbr class="zone" title="{}">{}</abbr>',
+                       local.isoformat(), formats.date_format(local, fmt), str(zone), local.tzname() or str(zone))
+
+
+@register.filter
+def language_name(code):
+    return _LANGUAGE_NAMES.get(code, code)
+
+
+@register.filter
+def language_names(codes):
+    return ", ".join(str(_LANGUAGE_NAMES.get(c, c)) for c in codes or [])
+
+
+@register.simple_tag
+def sdg_badges(sdgs):
+    return format_html_join(" ", '<span class="sdg" style="background:{}" title="{}">{} {}</span>',
+                            ((g.colour, g.label, _("SDG"), g.number) for g in sdgs))
+
+
+@register.filter
+def is_url(value):
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
+
+
+@register.simple_tag
+def programme_query(filters, view="grid", day=None, **changes):
+    """A query string for the programme from the VALIDATED filters (never the raw request), so
+    that a cached page links the same way for everyone who gets it."""
+    params = {k: v for k, v in asdict(filters).items() if v not in (None, "")}
+    if view and view != "grid":
+        params["view"] = view
+    if day:
+        params["day"] = day.isoformat() if hasattr(day, "isoformat") else str(day)
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(params) if params else "?"
+
+
+@register.filter
+def is_in(value, container):
+    return bool(container) and value in container
+
+
+@register.filter
+def in_zone_date(moment, zone):
+    """The ISO date (YYYY-MM-DD) of a moment in a zone, e.g. for a ?day= link."""
+    if moment is None or zone is None:
+        return ""
+    return moment.astimezone(zone).date().isoformat()
+
+
+@register.filter
+def lookup(mapping, key):
+    return (mapping or {}).get(key)

@@ -1,0 +1,407 @@
+"""Public pages of the programme (readable without JavaScript), the personal agenda and its feeds.
+
+Views parse and permit, call selectors / agenda services, and render. Fragments without personal
+content are cached for anonymous visitors (see `cache.py`); everything personal is rendered per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from urbis.core.errors import DomainError
+from urbis.core.taxonomies import METROPOLITAN_ASPECTS, OUTCOME_AREAS, SDGS
+from urbis.members.models import Person
+
+from . import agenda as agenda_services
+from . import cache, permissions, selectors, timeline
+from .enums import LANGUAGE_CHOICES, LANGUAGE_CODES, SessionMode, Visibility
+
+MAX_QUERY_LENGTH = 100
+
+
+# ---------------------------------------------------------------- helpers
+
+def _edition_and_version(request):
+    edition = selectors.current_edition()
+    version = selectors.latest_version(edition) if edition else None
+    return edition, version
+
+
+def _zone_context(request, edition) -> dict:
+    """Edition zone, the visitor's zone (None when unknown) and the zone the days are cut in."""
+    edition_zone = edition.zone if edition else None
+    visitor_zone = getattr(request, "display_tz", None)
+    return {
+        "edition_zone": edition_zone,
+        "visitor_zone": visitor_zone,
+        "display_zone": visitor_zone or edition_zone,
+        "zone_next": request.get_full_path(),
+    }
+
+
+def _not_published(request, edition, status: int = 200):
+    return render(request, "program/public/not_published.html",
+                  {"edition": edition, **_zone_context(request, edition)}, status=status)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or fallback
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = fallback
+    return target
+
+
+def _theme_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(_("Outcome areas"), [(slug, str(name)) for slug, name in OUTCOME_AREAS]),
+            (_("Metropolitan aspects"), [(slug, str(name)) for slug, name in METROPOLITAN_ASPECTS])]
+
+
+_THEME_SLUGS = frozenset(slug for slug, _name in OUTCOME_AREAS + METROPOLITAN_ASPECTS)
+
+
+def parse_filters(params, *, parts, rooms) -> tuple[selectors.ProgrammeFilters, list[str]]:
+    """Validated filters and a message for each value that was not understood (and then ignored)."""
+    problems: list[str] = []
+    values: dict = {}
+
+    def text(name: str) -> str:
+        return (params.get(name) or "").strip()
+
+    part = text("part")
+    if part:
+        if part in {p.slug for p in parts}:
+            values["part"] = part
+        else:
+            problems.append(_("There is no part “%(value)s” in this programme; showing all parts.") % {"value": part})
+    theme = text("theme")
+    if theme:
+        if theme in _THEME_SLUGS:
+            values["theme"] = theme
+        else:
+            problems.append(_("Unknown theme “%(value)s”; showing all themes.") % {"value": theme})
+    sdg = text("sdg")
+    if sdg:
+        if sdg.isdigit() and 1 <= int(sdg) <= len(SDGS):
+            values["sdg"] = int(sdg)
+        else:
+            problems.append(_("“%(value)s” is not an SDG (they are numbered 1 to 17); showing all SDGs.")
+                            % {"value": sdg})
+    mode = text("mode")
+    if mode:
+        if mode in SessionMode.values:
+            values["mode"] = mode
+        else:
+            problems.append(_("Unknown mode “%(value)s”; showing every mode.") % {"value": mode})
+    language = text("language")
+    if language:
+        if language in LANGUAGE_CODES:
+            values["language"] = language
+        else:
+            problems.append(_("Unknown language “%(value)s”; showing every language.") % {"value": language})
+    room = text("room")
+    if room:
+        if room.isdigit() and int(room) in {r.pk for r in rooms}:
+            values["room"] = int(room)
+        else:
+            problems.append(_("There is no such room in this programme; showing every room."))
+    q = " ".join(text("q").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        problems.append(_("The search was cut to its first %(n)d characters.") % {"n": MAX_QUERY_LENGTH})
+        q = q[:MAX_QUERY_LENGTH]
+    values["q"] = q
+    return selectors.ProgrammeFilters(**values), problems
+
+
+def parse_day(value: str | None) -> tuple[dt.date | None, str | None]:
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    try:
+        return dt.date.fromisoformat(value), None
+    except ValueError:
+        return None, _("“%(value)s” is not a date (use YYYY-MM-DD); showing the default day.") % {"value": value[:20]}
+
+
+def _join_state(user, session, *, now: dt.datetime) -> dict | None:
+    """What the session page shows about joining online. The stream URL is only ever put in the
+    page for a person who may join, and only while joining is open."""
+    if not session.is_online or session.stream_id is None:
+        return None
+    if session.is_cancelled:
+        return {"state": "cancelled"}
+    if now >= session.ends_at:
+        return {"state": "ended"}
+    if not permissions.can_join_session(user, session):
+        return {"state": "login" if not user.is_authenticated else "denied",
+                "minutes": session.edition.join_opens_minutes}
+    if permissions.join_is_open(session, now=now):
+        channels = sorted((session.stream.interpretation or {}).items())
+        return {"state": "open", "url": session.stream.url, "platform": session.stream.platform,
+                "channels": channels}
+    return {"state": "later", "minutes": session.edition.join_opens_minutes,
+            "opens_at": session.starts_at - dt.timedelta(minutes=session.edition.join_opens_minutes)}
+
+
+# ---------------------------------------------------------------- programme
+
+@require_GET
+def programme(request):
+    edition, version = _edition_and_version(request)
+    if version is None:
+        return _not_published(request, edition)
+    zones = _zone_context(request, edition)
+    display_zone = zones["display_zone"]
+    parts = list(edition.parts.all())
+    rooms = list(edition.rooms.all())
+    filters, problems = parse_filters(request.GET, parts=parts, rooms=rooms)
+    wanted_day, day_problem = parse_day(request.GET.get("day"))
+    if day_problem:
+        problems.append(day_problem)
+    view = "list" if request.GET.get("view") == "list" else "grid"
+    today = timezone.now().astimezone(display_zone).date()
+    user = request.user
+    context = {"edition": edition, "version": version, "view": view, "filters": filters, "parts": parts,
+               "rooms": rooms, "theme_choices": _theme_choices(), "sdgs": SDGS, "modes": SessionMode.choices,
+               "language_choices": LANGUAGE_CHOICES, "problems": problems, **zones}
+
+    def render_body() -> str:
+        sessions = list(selectors.programme_sessions(version=version, user=user, filters=filters))
+        days = timeline.bucket_by_day(sessions, display_zone)
+        day = timeline.pick_day(list(days), wanted=wanted_day, today=today)
+        shown = selectors.prefetch_for_listing(days.get(day, []))
+        body = {**context, "days": [(d, len(items)) for d, items in days.items()], "day": day,
+                "sessions": shown, "wanted_day_missing": bool(wanted_day and wanted_day != day),
+                "wanted_day": wanted_day, "total": len(sessions),
+                "bookmarks": agenda_services.bookmarked_codes(user=user, edition=edition)}
+        if view == "grid":
+            body["grid"] = timeline.build_grid(shown, display_zone)
+        return render_to_string("program/public/_programme_body.html", body, request=request)
+
+    key = None
+    if cache.is_cacheable(user):
+        key = cache.fragment_key(page="programme", edition_id=edition.pk, version_number=version.number,
+                                 zone_name=str(display_zone), viewer=cache.viewer_class(user),
+                                 variant=f"{view}|{wanted_day}|{today}|{filters.as_key()}")
+    context["body"] = cache.cached_fragment(key=key, render=render_body)
+    return render(request, "program/public/programme.html", context)
+
+
+# ---------------------------------------------------------------- one session
+
+@require_GET
+def session_detail(request, code: str):
+    edition, version = _edition_and_version(request)
+    if version is None:
+        raise Http404
+    session = selectors.published_session(version=version, code=code)
+    if session is None:
+        raise Http404
+    session.edition = edition  # the same row: spares a query
+    user = request.user
+    if not permissions.can_view_session(user, session):
+        if session.visibility == Visibility.CLOSED:
+            raise Http404  # closed sessions are not revealed to those who may not see them
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    zones = _zone_context(request, edition)
+    context = {"edition": edition, "version": version, "session": session, **zones}
+
+    def render_details() -> str:
+        return render_to_string("program/public/_session_details.html", context, request=request)
+
+    key = None
+    if cache.is_cacheable(user):
+        key = cache.fragment_key(page="session", edition_id=edition.pk, version_number=version.number,
+                                 zone_name=str(zones["display_zone"]), viewer=cache.viewer_class(user),
+                                 variant=code)
+    context["details"] = cache.cached_fragment(key=key, render=render_details)
+    context["join"] = _join_state(user, session, now=timezone.now())
+    context["bookmarked"] = code in agenda_services.bookmarked_codes(user=user, edition=edition)
+    return render(request, "program/public/session.html", context)
+
+
+@require_POST
+def session_bookmark(request, code: str):
+    """Add (action=add) or remove (action=remove) a session from the person's own agenda."""
+    session_url = reverse("program:session", kwargs={"code": code})
+    if not request.user.is_authenticated:
+        if request.htmx:
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = f"{reverse('account_login')}?next={session_url}"
+            return response
+        return redirect_to_login(session_url)
+    edition = selectors.current_edition()
+    if edition is None:
+        raise Http404
+    action = request.POST.get("action", "add")
+    error = None
+    try:
+        if action == "remove":
+            agenda_services.remove_bookmark(user=request.user, edition=edition, code=code)
+        else:
+            agenda_services.bookmark_session(user=request.user, edition=edition, code=code)
+    except DomainError as exc:
+        error = str(exc.message)
+    bookmarked = code in agenda_services.bookmarked_codes(user=request.user, edition=edition)
+    if request.htmx:
+        return render(request, "program/public/_bookmark_button.html",
+                      {"code": code, "bookmarked": bookmarked, "error": error,
+                       "next": _safe_next(request, session_url)})
+    if error:
+        messages.error(request, error)
+    elif action == "remove":
+        messages.success(request, _("The session was taken out of your agenda."))
+    else:
+        messages.success(request, _("The session is in your agenda."))
+    return HttpResponseRedirect(_safe_next(request, session_url))
+
+
+# ---------------------------------------------------------------- speakers
+
+@require_GET
+def speakers(request):
+    edition, version = _edition_and_version(request)
+    if version is None:
+        return _not_published(request, edition)
+    user = request.user
+    q = " ".join((request.GET.get("q") or "").split())[:MAX_QUERY_LENGTH]
+    context = {"edition": edition, "version": version, "q": q, **_zone_context(request, edition)}
+
+    def render_list() -> str:
+        people = selectors.speakers_of_version(version=version, user=user)
+        for word in q.split():
+            people = people.filter(_name_matches(word))
+        return render_to_string("program/public/_speakers_list.html", {**context, "people": list(people)},
+                                request=request)
+
+    key = None
+    if cache.is_cacheable(user):
+        key = cache.fragment_key(page="speakers", edition_id=edition.pk, version_number=version.number,
+                                 zone_name="", viewer=cache.viewer_class(user), variant=q)
+    context["body"] = cache.cached_fragment(key=key, render=render_list)
+    return render(request, "program/public/speakers.html", context)
+
+
+def _name_matches(word: str) -> Q:
+    return Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(organisation__name__icontains=word)
+
+
+@require_GET
+def speaker_detail(request, slug: str):
+    edition, version = _edition_and_version(request)
+    if version is None:
+        raise Http404
+    person = get_object_or_404(Person.objects.select_related("organisation"), slug=slug, public_profile=True)
+    sessions = list(selectors.sessions_of_speaker(version=version, person=person, user=request.user))
+    if not sessions:
+        raise Http404  # not a speaker of this programme (or only of sessions this person may not see)
+    selectors.prefetch_for_listing(sessions)
+    zones = _zone_context(request, edition)
+    return render(request, "program/public/speaker.html",
+                  {"edition": edition, "version": version, "person": person, "sessions": sessions, **zones})
+
+
+# ---------------------------------------------------------------- now and next
+
+@require_GET
+def now_and_next(request):
+    edition, version = _edition_and_version(request)
+    if version is None:
+        return _not_published(request, edition)
+    now = timezone.now()
+    qs = selectors.programme_sessions(version=version, user=request.user, filters=selectors.ProgrammeFilters())
+    candidates = list(qs.filter(ends_at__gt=now).exclude(status="cancelled")[:60])
+    running, upcoming = timeline.now_and_next(candidates, now=now, limit=10)
+    selectors.prefetch_for_listing(running + upcoming)
+    return render(request, "program/public/now.html",
+                  {"edition": edition, "version": version, "running": running, "upcoming": upcoming, "now": now,
+                   **_zone_context(request, edition)})
+
+
+# ---------------------------------------------------------------- personal agenda
+
+@login_required
+@require_GET
+def my_agenda(request):
+    edition, version = _edition_and_version(request)
+    zones = _zone_context(request, edition)
+    if edition is None:
+        return _not_published(request, edition)
+    agenda = agenda_services.agenda_of(user=request.user, edition=edition)
+    selectors.prefetch_for_listing(agenda.sessions)
+    feed = agenda_services.feed_of(request.user)
+    return render(request, "program/public/agenda.html", {
+        "edition": edition, "version": version, "agenda": agenda, "days": agenda.days(zones["display_zone"]),
+        "overlap_count": len(agenda.overlaps), "feed": feed,
+        "feed_url": request.build_absolute_uri(reverse("program:agenda_ics", kwargs={"token": feed.token}))
+        if feed else "",
+        **zones})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_feed(request):
+    """Show, create/rotate or revoke the secret URL of the person's private calendar feed."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "rotate":
+            agenda_services.rotate_agenda_feed_token(user=request.user)
+            messages.success(request, _("Your private calendar address is ready. Any older address no longer works."))
+        elif action == "revoke":
+            agenda_services.revoke_agenda_feed(user=request.user)
+            messages.success(request, _("Your private calendar address was switched off."))
+        else:
+            messages.error(request, _("Unknown action."))
+        return redirect("program:agenda_feed")
+    feed = agenda_services.feed_of(request.user)
+    url = request.build_absolute_uri(reverse("program:agenda_ics", kwargs={"token": feed.token})) if feed else ""
+    return render(request, "program/public/agenda_feed.html", {
+        "feed": feed, "feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1] if url else ""})
+
+
+def _calendar_response(request, *, user, filename: str, attachment: bool) -> HttpResponse:
+    from .exports import calendar_for_sessions
+
+    edition = selectors.current_edition()
+    if edition is None:
+        raise Http404
+    agenda = agenda_services.agenda_of(user=user, edition=edition)
+    body = calendar_for_sessions(edition=edition, sessions=agenda.sessions,
+                                 title=_("My agenda — %(edition)s") % {"edition": edition.name},
+                                 base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@require_GET
+def agenda_ics(request, token: str):
+    """The private feed: no login, the secret token is the key; an unknown or revoked token is a 404."""
+    user = agenda_services.feed_owner(token)
+    if user is None:
+        raise Http404
+    return _calendar_response(request, user=user, filename="agenda.ics", attachment=False)
+
+
+@login_required
+@require_GET
+def agenda_download(request):
+    return _calendar_response(request, user=request.user, filename="my-agenda.ics", attachment=True)
