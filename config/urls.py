@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("urbis.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("urbis.api.urls")),
     path("members/", include("urbis.members.urls")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -38,3 +39,23 @@ def revoke_role(*, user: User, role: str, actor: User | None) -> None:
         user.save(update_fields=["is_staff"])
     RoleGrant.objects.filter(user=user, role=role).delete()
     log_action(user, "accounts.role.revoked", actor=actor, data={"role": role})
+
+
+@transaction.atomic
+def update_profile(*, user: User, display_name: str, time_zone: str, language: str, actor: User | None) -> User:
+    """Save a person's display name, reading time zone and interface language. Audited."""
+    if time_zone and not is_valid_zone(time_zone):
+        raise ValidationFailed(_("Unknown time zone: %(zone)s.") % {"zone": time_zone}, code="unknown_time_zone",
+                               field="time_zone")
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(_("Unknown language: %(value)s.") % {"value": language}, code="unknown_language",
+                               field="language")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = {"display_name": display_name.strip()[:150], "time_zone": time_zone, "language": language}
+    changed = sorted(field for field, value in changes.items() if getattr(user, field) != value)
+    if changed:
+        for field in changed:
+            setattr(user, field, changes[field])
+        user.save(update_fields=changed)
+        log_action(user, "accounts.profile.updated", actor=actor, data={"fields": changed})
+    return user
