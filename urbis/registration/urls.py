@@ -1,2 +1,30 @@
+from django.urls import path
+
+from . import views
+
 app_name = "registration"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("me/data.json", views.export_my_data, name="export_my_data"),
+    path("me/delete/", views.delete_my_data, name="delete_my_data"),
+    path("join/<str:code>/", views.join, name="join"),
+    path("join/<str:code>/heartbeat/", views.heartbeat, name="heartbeat"),
+    path("certificates/<str:code>/", views.verify_certificate, name="verify_certificate"),
+    path("staff/<slug:slug>/", views.staff_list, name="staff_list"),
+    path("staff/<slug:slug>/r/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<slug:slug>/r/<int:pk>/<str:action>/", views.staff_decide, name="staff_decide"),
+    path("staff/<slug:slug>/badges.pdf", views.staff_badges, name="staff_badges"),
+    path("staff/<slug:slug>/checkin/", views.checkin, name="checkin"),
+    path("staff/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("staff/<slug:slug>/export/<str:name>.<str:fmt>", views.staff_export, name="staff_export"),
+    path("<slug:slug>/", views.register, name="register"),
+    path("<slug:slug>/me/", views.me, name="me"),
+    path("<slug:slug>/me/mode/", views.change_mode, name="change_mode"),
+    path("<slug:slug>/me/cancel/", views.cancel, name="cancel"),
+    path("<slug:slug>/me/accept/", views.accept_offer, name="accept_offer"),
+    path("<slug:slug>/me/sessions/<str:code>/", views.session_signup, name="session_signup"),
+    path("<slug:slug>/me/badge.pdf", views.badge, name="badge"),
+    path("<slug:slug>/me/certificate/", views.certificate, name="certificate"),
+    path("<slug:slug>/delegation/<slug:org>/", views.delegation, name="delegation"),
+    path("<slug:slug>/delegation/<slug:org>/<int:pk>/cancel/", views.delegation_cancel, name="delegation_cancel"),
+]

@@ -1,0 +1,786 @@
+"""Every write of registration: registering, approving, seats and waiting lists, check-in, attendance,
+certificates. Seats are counted under a row lock on the edition's RegistrationSettings row (on site) or
+on the session's SessionSeats row (sign-ups)."""
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from urbis.core.audit import log_action
+from urbis.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from urbis.core.timezones import is_valid_zone
+from urbis.members.countries import is_valid_country
+from urbis.members.enums import OrganisationKind
+from urbis.members.models import Organisation
+from urbis.program.enums import LANGUAGE_CODES
+from urbis.program.models import Edition, Session
+
+from . import tokens
+from .enums import Category, Mode, ScanResult, SignupStatus, Status
+from .models import (
+    Attendance,
+    Certificate,
+    CheckIn,
+    DelegationContact,
+    Registration,
+    RegistrationSettings,
+    SessionSeats,
+    SessionSignup,
+)
+
+# Tests flip this to show the race that the row lock prevents (the control case). Never off in production.
+SEAT_LOCKING = True
+# Tests may set a pause between counting the free seats and taking one, to widen the race window.
+RACE_PAUSE_SECONDS = 0.0
+
+HEARTBEAT_MAX_CREDIT = dt.timedelta(seconds=120)
+
+
+def _enqueue(kind: str, registration_id: int, **extra: Any) -> None:
+    from .tasks import send_registration_email
+
+    transaction.on_commit(partial(send_registration_email.enqueue, registration_id=registration_id, kind=kind,
+                                  **extra))
+
+
+def ensure_settings(*, edition: Edition) -> RegistrationSettings:
+    found, _created = RegistrationSettings.objects.get_or_create(edition=edition)
+    return found
+
+
+def _lock_settings(edition_id: int) -> RegistrationSettings:
+    RegistrationSettings.objects.get_or_create(edition_id=edition_id)
+    qs = RegistrationSettings.objects.filter(edition_id=edition_id)
+    if SEAT_LOCKING:
+        qs = qs.select_for_update()
+    return qs.get()
+
+
+@transaction.atomic
+def update_settings(*, edition: Edition, actor, **values: Any) -> RegistrationSettings:
+    """Change the edition's registration switches; audited."""
+    reg_settings = _lock_settings(edition.pk)
+    allowed = {"is_open", "onsite_capacity", "auto_approve", "mode_change_deadline", "offer_hours",
+               "min_online_minutes", "questions"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationFailed(_("Unknown setting."), code="unknown_setting", field=sorted(unknown)[0])
+    if "auto_approve" in values and not set(values["auto_approve"]) <= set(Category.values):
+        raise ValidationFailed(_("Unknown category."), code="unknown_category", field="auto_approve")
+    if "questions" in values:
+        _check_questions(values["questions"])
+    for name, value in values.items():
+        setattr(reg_settings, name, value)
+    reg_settings.save()
+    log_action(edition, "registration.settings.updated", actor=actor, data={k: str(v) for k, v in values.items()})
+    _fill_freed_seats(reg_settings)
+    return reg_settings
+
+
+def _check_questions(questions: Any) -> None:
+    if not isinstance(questions, list):
+        raise ValidationFailed(_("Questions must be a list."), code="bad_questions", field="questions")
+    for item in questions:
+        if not (isinstance(item, dict) and isinstance(item.get("key"), str) and item["key"].isidentifier()
+                and isinstance(item.get("label"), str)):
+            raise ValidationFailed(_("Each question needs a key and a label."), code="bad_questions",
+                                   field="questions")
+
+
+@dataclass
+class RegistrationInput:
+    first_name: str
+    last_name: str
+    category: str
+    mode: str
+    privacy_consent: bool
+    email: str = ""
+    organisation_id: int | None = None
+    organisation_name: str = ""
+    function: str = ""
+    country: str = ""
+    city: str = ""
+    languages: list[str] = field(default_factory=list)
+    time_zone: str = ""
+    accessibility_needs: str = ""
+    dietary_needs: str = ""
+    visa_letter: bool = False
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def _clean(data: RegistrationInput, edition: Edition, reg_settings: RegistrationSettings) -> dict[str, Any]:
+    def text(value: str, name: str, limit: int, required: bool = False) -> str:
+        value = (value or "").strip()
+        if required and not value:
+            raise ValidationFailed(_("This field is required."), code="required", field=name)
+        if len(value) > limit:
+            raise ValidationFailed(_("This text is too long."), code="too_long", field=name)
+        if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+            raise ValidationFailed(_("This text contains control characters."), code="bad_text", field=name)
+        return value
+
+    if not data.privacy_consent:
+        raise ValidationFailed(_("Please accept the privacy notice."), code="consent_required",
+                               field="privacy_consent")
+    if data.category not in Category.values:
+        raise ValidationFailed(_("Unknown category."), code="unknown_category", field="category")
+    if data.mode not in Mode.values:
+        raise ValidationFailed(_("Choose on site or online."), code="unknown_mode", field="mode")
+    if data.mode == Mode.ON_SITE and edition.format == "online":
+        raise ValidationFailed(_("This edition takes place online only."), code="online_only", field="mode")
+    if data.mode == Mode.ONLINE and edition.format == "in_person":
+        raise ValidationFailed(_("This edition takes place on site only."), code="on_site_only", field="mode")
+    organisation = None
+    if data.organisation_id:
+        organisation = Organisation.objects.filter(pk=data.organisation_id).first()
+        if organisation is None:
+            raise ValidationFailed(_("Unknown organisation."), code="unknown_organisation", field="organisation")
+    org_name = text(data.organisation_name, "organisation_name", 200)
+    if organisation is None and not org_name:
+        raise ValidationFailed(_("Pick your organisation or enter its name."), code="required", field="organisation")
+    if data.category == Category.DELEGATE and (organisation is None
+                                               or organisation.kind != OrganisationKind.MEMBER_GOVERNMENT):
+        raise ValidationFailed(_("Delegates must pick their member government."), code="delegate_needs_member",
+                               field="organisation")
+    country = (data.country or (organisation.country if organisation else "")).upper()
+    if country and not is_valid_country(country):
+        raise ValidationFailed(_("Unknown country."), code="unknown_country", field="country")
+    languages = list(dict.fromkeys(data.languages or []))
+    if not all(isinstance(code, str) and code in LANGUAGE_CODES for code in languages):
+        raise ValidationFailed(_("Unknown language."), code="unknown_language", field="languages")
+    time_zone = (data.time_zone or "").strip()
+    if time_zone and not is_valid_zone(time_zone):
+        raise ValidationFailed(_("Unknown time zone: %(zone)s.") % {"zone": time_zone}, code="unknown_time_zone",
+                               field="time_zone")
+    answers: dict[str, str] = {}
+    given = data.answers or {}
+    for question in reg_settings.questions or []:
+        value = given.get(question["key"], "")
+        value = text(value if isinstance(value, str) else "", question["key"], 1000,
+                     required=bool(question.get("required")))
+        choices = question.get("choices")
+        if value and choices and value not in choices:
+            raise ValidationFailed(_("Choose one of the offered answers."), code="bad_choice", field=question["key"])
+        answers[question["key"]] = value
+    return {
+        "first_name": text(data.first_name, "first_name", 100, required=True),
+        "last_name": text(data.last_name, "last_name", 100, required=True),
+        "category": data.category,
+        "mode": data.mode,
+        "organisation": organisation,
+        "organisation_name": "" if organisation else org_name,
+        "function": text(data.function, "function", 200),
+        "country": country,
+        "city": text(data.city or (organisation.city if organisation else ""), "city", 120),
+        "languages": languages,
+        "time_zone": time_zone,
+        "accessibility_needs": text(data.accessibility_needs, "accessibility_needs", 2000),
+        "dietary_needs": text(data.dietary_needs, "dietary_needs", 300),
+        "visa_letter": bool(data.visa_letter),
+        "answers": answers,
+    }
+
+
+def _already_registered() -> Conflict:
+    return Conflict(_("This e-mail address is already registered for this edition."), code="already_registered",
+                    field="email")
+
+
+def register(*, edition: Edition, user, data: RegistrationInput, now: dt.datetime | None = None) -> Registration:
+    """Register a person for an edition; sends the confirmation (and approval) e-mails; audited."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to register."), code="unauthenticated")
+    email = (data.email or user.email).strip().lower()
+    if email != user.email.lower() and not user.is_staff:
+        raise ValidationFailed(_("Register with the e-mail address of your account."), code="email_mismatch",
+                               field="email")
+    try:
+        with transaction.atomic():
+            return _register(edition=edition, user=user, email=email, data=data, now=now or timezone.now())
+    except IntegrityError:
+        raise _already_registered() from None
+
+
+def _register(*, edition, user, email, data, now) -> Registration:
+    reg_settings = ensure_settings(edition=edition)
+    if not reg_settings.is_open:
+        raise Conflict(_("Registration for this edition is closed."), code="registration_closed")
+    values = _clean(data, edition, reg_settings)
+    if Registration.objects.filter(edition=edition, email=email).exists() or \
+            Registration.objects.filter(edition=edition, user=user).exists():
+        raise _already_registered()
+    registration = Registration.objects.create(edition=edition, user=user, email=email, consent_at=now,
+                                               badge_code=tokens.new_code(), **values)
+    log_action(registration, "registration.submitted", actor=user,
+               data={"category": registration.category, "mode": registration.mode})
+    _enqueue("confirmation", registration.pk)
+    if registration.category != Category.DELEGATE and registration.category in (reg_settings.auto_approve or []):
+        _decide_approval(registration, actor=None, now=now)
+    return registration
+
+
+def _seats_left(reg_settings: RegistrationSettings, now: dt.datetime) -> int | None:
+    if reg_settings.onsite_capacity is None:
+        return None
+    taken = Registration.objects.filter(edition_id=reg_settings.edition_id, mode=Mode.ON_SITE,
+                                        status=Status.APPROVED).count()
+    offered = Registration.objects.filter(edition_id=reg_settings.edition_id, status=Status.WAITLISTED,
+                                          offer_expires_at__gt=now).count()
+    if RACE_PAUSE_SECONDS:
+        time.sleep(RACE_PAUSE_SECONDS)
+    return reg_settings.onsite_capacity - taken - offered
+
+
+def _decide_approval(registration: Registration, *, actor, now: dt.datetime) -> Registration:
+    """Approve, or put on the waiting list when on site is full. Takes the seat lock."""
+    reg_settings = _lock_settings(registration.edition_id)
+    if registration.mode == Mode.ON_SITE:
+        left = _seats_left(reg_settings, now)
+        if left is not None and left <= 0:
+            registration.status = Status.WAITLISTED
+            registration.waitlisted_at = now
+            registration.decided_at = now
+            registration.save(update_fields=["status", "waitlisted_at", "decided_at", "updated_at"])
+            log_action(registration, "registration.waitlisted", actor=actor)
+            _enqueue("waitlisted", registration.pk)
+            return registration
+    registration.status = Status.APPROVED
+    registration.decided_at = now
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "decided_at", "offer_expires_at", "updated_at"])
+    log_action(registration, "registration.approved", actor=actor)
+    _enqueue("approval", registration.pk)
+    return registration
+
+
+def _locked(registration: Registration) -> Registration:
+    return Registration.objects.select_for_update().get(pk=registration.pk)
+
+
+@transaction.atomic
+def approve_registration(*, registration: Registration, actor, now: dt.datetime | None = None) -> Registration:
+    """Staff approve a submitted registration (waiting list when on site is full); e-mail; audited."""
+    registration = _locked(registration)
+    if registration.status not in (Status.SUBMITTED, Status.DECLINED):
+        raise Conflict(_("Only submitted or declined registrations can be approved."), code="not_submitted")
+    return _decide_approval(registration, actor=actor, now=now or timezone.now())
+
+
+@transaction.atomic
+def decline_registration(*, registration: Registration, actor, now: dt.datetime | None = None) -> Registration:
+    """Staff decline a registration; frees its seat; audited."""
+    registration = _locked(registration)
+    if registration.status in (Status.DECLINED, Status.CANCELLED):
+        raise Conflict(_("This registration is already closed."), code="already_closed")
+    registration.status = Status.DECLINED
+    registration.decided_at = now or timezone.now()
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "decided_at", "offer_expires_at", "updated_at"])
+    log_action(registration, "registration.declined", actor=actor)
+    _free_signups(registration)
+    _fill_freed_seats(_lock_settings(registration.edition_id), now=now)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, registration: Registration, actor, now: dt.datetime | None = None,
+                        reason: str = "participant") -> Registration:
+    """The participant (or staff) cancel; the freed seat goes to the next on the waiting list; audited."""
+    registration = _locked(registration)
+    if registration.status == Status.CANCELLED:
+        raise Conflict(_("This registration is already cancelled."), code="already_cancelled")
+    registration.status = Status.CANCELLED
+    registration.cancel_reason = reason
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "cancel_reason", "offer_expires_at", "updated_at"])
+    log_action(registration, "registration.cancelled", actor=actor, data={"reason": reason})
+    _free_signups(registration)
+    _fill_freed_seats(_lock_settings(registration.edition_id), now=now)
+    return registration
+
+
+def _fill_freed_seats(reg_settings: RegistrationSettings, now: dt.datetime | None = None) -> list[Registration]:
+    """Offer free on-site seats to the waiting list, in order (caller holds the seat lock)."""
+    now = now or timezone.now()
+    left = _seats_left(reg_settings, now)
+    waiting = Registration.objects.filter(edition_id=reg_settings.edition_id, status=Status.WAITLISTED,
+                                          offer_expires_at__isnull=True).order_by("waitlisted_at", "id")
+    if left is not None:
+        if left <= 0:
+            return []
+        waiting = waiting[:left]
+    offered = []
+    expires = now + dt.timedelta(hours=reg_settings.offer_hours)
+    for registration in waiting.select_for_update() if SEAT_LOCKING else waiting:
+        if left is None:
+            registration.status = Status.APPROVED
+            registration.decided_at = now
+            registration.save(update_fields=["status", "decided_at", "updated_at"])
+            log_action(registration, "registration.approved", actor=None, data={"from": "waiting_list"})
+            _enqueue("approval", registration.pk)
+        else:
+            registration.offer_expires_at = expires
+            registration.save(update_fields=["offer_expires_at", "updated_at"])
+            log_action(registration, "registration.seat_offered", actor=None, data={"until": expires})
+            _enqueue("offer", registration.pk)
+        offered.append(registration)
+    return offered
+
+
+@transaction.atomic
+def accept_offer(*, registration: Registration, actor, now: dt.datetime | None = None) -> Registration:
+    """The person on the waiting list takes the seat offered to them; audited."""
+    now = now or timezone.now()
+    _lock_settings(registration.edition_id)
+    registration = _locked(registration)
+    if registration.status != Status.WAITLISTED or registration.offer_expires_at is None:
+        raise Conflict(_("There is no seat offer for this registration."), code="no_offer")
+    if registration.offer_expires_at <= now:
+        raise Conflict(_("This offer has expired."), code="offer_expired")
+    registration.status = Status.APPROVED
+    registration.decided_at = now
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "decided_at", "offer_expires_at", "updated_at"])
+    log_action(registration, "registration.offer_accepted", actor=actor)
+    _enqueue("approval", registration.pk)
+    return registration
+
+
+@transaction.atomic
+def expire_offers(*, edition: Edition, now: dt.datetime | None = None) -> int:
+    """Close the offers that ran out and pass their seats on; audited."""
+    now = now or timezone.now()
+    reg_settings = _lock_settings(edition.pk)
+    expired = list(Registration.objects.select_for_update().filter(
+        edition=edition, status=Status.WAITLISTED, offer_expires_at__lte=now))
+    for registration in expired:
+        registration.status = Status.CANCELLED
+        registration.cancel_reason = "offer_expired"
+        registration.save(update_fields=["status", "cancel_reason", "updated_at"])
+        log_action(registration, "registration.offer_expired", actor=None)
+    _fill_freed_seats(reg_settings, now=now)
+    return len(expired)
+
+
+@transaction.atomic
+def change_mode(*, registration: Registration, mode: str, actor, now: dt.datetime | None = None) -> Registration:
+    """Switch between on site and online before the deadline; seats follow; audited."""
+    now = now or timezone.now()
+    if mode not in Mode.values:
+        raise ValidationFailed(_("Choose on site or online."), code="unknown_mode", field="mode")
+    reg_settings = _lock_settings(registration.edition_id)
+    registration = _locked(registration)
+    if registration.mode == mode:
+        return registration
+    is_staff = getattr(actor, "is_staff", False)
+    if reg_settings.mode_change_deadline and now > reg_settings.mode_change_deadline and not is_staff:
+        raise Conflict(_("The attendance mode can no longer be changed."), code="deadline_passed", field="mode")
+    if registration.status in (Status.CANCELLED, Status.DECLINED):
+        raise Conflict(_("This registration is closed."), code="already_closed")
+    edition = registration.edition
+    if mode == Mode.ON_SITE and edition.format == "online":
+        raise ValidationFailed(_("This edition takes place online only."), code="online_only", field="mode")
+    if mode == Mode.ONLINE and edition.format == "in_person":
+        raise ValidationFailed(_("This edition takes place on site only."), code="on_site_only", field="mode")
+    old = registration.mode
+    if mode == Mode.ON_SITE and registration.status == Status.APPROVED:
+        left = _seats_left(reg_settings, now)
+        if left is not None and left <= 0:
+            raise Conflict(_("There is no seat left on site; you stay registered online."), code="no_seat",
+                           field="mode")
+    registration.mode = mode
+    fields = ["mode", "updated_at"]
+    if mode == Mode.ONLINE and registration.status == Status.WAITLISTED:
+        # online has no limit: leave the waiting list
+        registration.status = Status.APPROVED
+        registration.offer_expires_at = None
+        registration.decided_at = now
+        fields += ["status", "offer_expires_at", "decided_at"]
+    registration.save(update_fields=fields)
+    log_action(registration, "registration.mode_changed", actor=actor, data={"from": old, "to": mode})
+    if old == Mode.ON_SITE:
+        _fill_freed_seats(reg_settings, now=now)
+    return registration
+
+
+@transaction.atomic
+def update_registration(*, registration: Registration, actor, **values: Any) -> Registration:
+    """The person edits the details of their registration (not status nor mode); audited."""
+    registration = _locked(registration)
+    allowed = {"function", "city", "languages", "time_zone", "accessibility_needs", "dietary_needs", "visa_letter"}
+    if set(values) - allowed:
+        raise ValidationFailed(_("This field cannot be changed here."), code="not_editable",
+                               field=sorted(set(values) - allowed)[0])
+    current = RegistrationInput(
+        first_name=registration.first_name, last_name=registration.last_name, category=registration.category,
+        mode=registration.mode, privacy_consent=True, organisation_id=registration.organisation_id,
+        organisation_name=registration.organisation_name, function=registration.function,
+        country=registration.country, city=registration.city, languages=registration.languages,
+        time_zone=registration.time_zone, accessibility_needs=registration.accessibility_needs,
+        dietary_needs=registration.dietary_needs, visa_letter=registration.visa_letter,
+        answers=registration.answers)
+    for name, value in values.items():
+        setattr(current, name, value)
+    cleaned = _clean(current, registration.edition, ensure_settings(edition=registration.edition))
+    for name in values:
+        setattr(registration, name, cleaned[name])
+    registration.save(update_fields=[*values, "updated_at"])
+    log_action(registration, "registration.updated", actor=actor, data={"fields": sorted(values)})
+    return registration
+
+
+# ---------------------------------------------------------------- delegations
+
+@transaction.atomic
+def add_delegation_contact(*, organisation: Organisation, user, actor) -> DelegationContact:
+    """Staff name a member government's contact for its delegation; audited."""
+    if organisation.kind != OrganisationKind.MEMBER_GOVERNMENT:
+        raise ValidationFailed(_("Only member governments have delegations."), code="not_a_member")
+    contact, _created = DelegationContact.objects.get_or_create(organisation=organisation, user=user)
+    log_action(organisation, "registration.delegation_contact.added", actor=actor, data={"user": user.pk})
+    return contact
+
+
+# ---------------------------------------------------------------- session sign-ups
+
+def _session_limit(session: Session) -> int | None:
+    limits = [value for value in (session.capacity, session.room.capacity if session.room_id else None) if value]
+    return min(limits) if session.capacity and limits else None
+
+
+def _lock_session(edition_id: int, code: str) -> None:
+    SessionSeats.objects.get_or_create(edition_id=edition_id, session_code=code)
+    if SEAT_LOCKING:
+        SessionSeats.objects.select_for_update().get(edition_id=edition_id, session_code=code)
+
+
+def _session_taken(edition_id: int, code: str) -> int:
+    taken = SessionSignup.objects.filter(edition_id=edition_id, session_code=code,
+                                         status=SignupStatus.CONFIRMED).count()
+    if RACE_PAUSE_SECONDS:
+        time.sleep(RACE_PAUSE_SECONDS)
+    return taken
+
+
+@transaction.atomic
+def sign_up_for_session(*, registration: Registration, session: Session, actor) -> SessionSignup:
+    """Take a seat in a capacity-limited session, or a place on its waiting list; audited."""
+    if registration.status != Status.APPROVED:
+        raise Conflict(_("Your registration is not approved yet."), code="not_approved")
+    if session.edition_id != registration.edition_id:
+        raise ValidationFailed(_("This session belongs to another edition."), code="other_edition")
+    if session.is_cancelled:
+        raise Conflict(_("This session is cancelled."), code="session_cancelled")
+    limit = _session_limit(session)
+    if limit is None:
+        raise Conflict(_("This session needs no sign-up."), code="no_signup_needed")
+    _lock_session(session.edition_id, session.code)
+    signup = SessionSignup.objects.filter(registration=registration, session_code=session.code).first()
+    if signup is not None and signup.status != SignupStatus.CANCELLED:
+        raise Conflict(_("You have already signed up for this session."), code="already_signed_up")
+    status = SignupStatus.CONFIRMED if _session_taken(session.edition_id, session.code) < limit \
+        else SignupStatus.WAITLISTED
+    now = timezone.now()
+    if signup is None:
+        signup = SessionSignup.objects.create(registration=registration, edition_id=session.edition_id,
+                                              session_code=session.code, status=status,
+                                              waitlisted_at=now if status == SignupStatus.WAITLISTED else None)
+    else:
+        signup.status = status
+        signup.waitlisted_at = now if status == SignupStatus.WAITLISTED else None
+        signup.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    log_action(registration, "registration.session.signed_up", actor=actor,
+               data={"session": session.code, "status": status})
+    return signup
+
+
+@transaction.atomic
+def cancel_signup(*, signup: SessionSignup, session: Session, actor) -> SessionSignup:
+    """Give a session seat back; the next on its waiting list gets it, with an e-mail; audited."""
+    _lock_session(signup.edition_id, signup.session_code)
+    signup = SessionSignup.objects.select_for_update().get(pk=signup.pk)
+    if signup.status == SignupStatus.CANCELLED:
+        raise Conflict(_("This sign-up is already cancelled."), code="already_cancelled")
+    was_confirmed = signup.status == SignupStatus.CONFIRMED
+    signup.status = SignupStatus.CANCELLED
+    signup.save(update_fields=["status", "updated_at"])
+    log_action(signup.registration, "registration.session.signup_cancelled", actor=actor,
+               data={"session": signup.session_code})
+    if was_confirmed:
+        _promote_session_waitlist(session)
+    return signup
+
+
+def _promote_session_waitlist(session: Session) -> None:
+    limit = _session_limit(session)
+    if limit is None:
+        return
+    free = limit - _session_taken(session.edition_id, session.code)
+    if free <= 0:
+        return
+    for signup in (SessionSignup.objects.filter(edition_id=session.edition_id, session_code=session.code,
+                                                status=SignupStatus.WAITLISTED)
+                   .order_by("waitlisted_at", "id")[:free]):
+        signup.status = SignupStatus.CONFIRMED
+        signup.save(update_fields=["status", "updated_at"])
+        log_action(signup.registration, "registration.session.promoted", actor=None,
+                   data={"session": session.code})
+        _enqueue("session_seat", signup.registration_id, session_code=session.code)
+
+
+def _free_signups(registration: Registration) -> None:
+    codes = list(SessionSignup.objects.filter(registration=registration, status=SignupStatus.CONFIRMED)
+                 .values_list("session_code", flat=True))
+    SessionSignup.objects.filter(registration=registration).exclude(status=SignupStatus.CANCELLED).update(
+        status=SignupStatus.CANCELLED)
+    if codes:
+        from urbis.program.selectors import published_sessions
+
+        for session in published_sessions(registration.edition).filter(code__in=codes):
+            _lock_session(session.edition_id, session.code)
+            _promote_session_waitlist(session)
+
+
+# ---------------------------------------------------------------- check-in
+
+@dataclass
+class ScanOutcome:
+    result: str  # ScanResult
+    code: str  # stable: checked_in, already_checked_in, forged_token, …
+    message: str
+    registration: Registration | None = None
+    warnings: list[str] = field(default_factory=list)
+    checkin: CheckIn | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result == ScanResult.CHECKED_IN
+
+
+def _find_registration(scanned: str) -> tuple[Registration | None, int | None, str]:
+    """(registration, edition id named by the token, error code or "")."""
+    scanned = (scanned or "").strip()
+    if not scanned or len(scanned) > 500:
+        return None, None, "empty_code" if not scanned else "forged_token"
+    if ":" in scanned:
+        try:
+            registration_id, edition_id = tokens.read_badge_token(scanned)
+        except tokens.BadToken as exc:
+            return None, None, exc.code
+        registration = (Registration.objects.select_related("organisation", "edition")
+                        .filter(pk=registration_id, edition_id=edition_id).first())
+        return registration, edition_id, "" if registration else "unknown_badge"
+    code = tokens.normalise_code(scanned)
+    registration = Registration.objects.select_related("organisation", "edition").filter(badge_code=code).first()
+    if registration is None:
+        return None, None, "unknown_badge"
+    return registration, registration.edition_id, ""
+
+
+REFUSALS = {
+    "empty_code": _("Scan a badge or type its code."),
+    "forged_token": _("This badge code is not valid (forged or damaged)."),
+    "expired_token": _("This badge has expired."),
+    "unknown_badge": _("No registration has this badge code."),
+    "other_edition": _("This badge belongs to another edition."),
+    "cancelled": _("This registration is cancelled."),
+    "not_approved": _("This registration is not approved."),
+    "registered_online": _("This person is registered to attend online."),
+    "wrong_day": _("The congress does not take place today."),
+    "unknown_session": _("There is no such session in the programme."),
+    "wrong_session_day": _("This session does not take place today."),
+    "not_signed_up": _("This person has not signed up for this session."),
+}
+
+
+def scan_badge(*, edition: Edition, scanned: str, gate: str, actor, session_code: str = "",
+               now: dt.datetime | None = None) -> ScanOutcome:
+    """Check in the badge's holder at a gate (and optionally a session): once per day and door; a second
+    scan is flagged; refusals change nothing. Audited (check-ins, repeats and refusals)."""
+    now = now or timezone.now()
+    gate = (gate or "").strip()[:60]
+    registration, edition_id, error = _find_registration(scanned)
+    warnings: list[str] = []
+    day = timezone.localtime(now, edition.zone).date()
+    session = None
+    if not error and edition_id != edition.pk:
+        error = "other_edition"
+    if not error and registration.status == Status.CANCELLED:
+        error = "cancelled"
+    if not error and registration.status != Status.APPROVED:
+        error = "not_approved"
+    if not error and registration.mode != Mode.ON_SITE:
+        error = "registered_online"
+    if not error and not (edition.starts_on <= day <= edition.ends_on):
+        error = "wrong_day"
+    if not error and session_code:
+        from urbis.program.selectors import published_sessions
+
+        session = published_sessions(edition).filter(code=session_code).first()
+        if session is None:
+            error = "unknown_session"
+        elif timezone.localtime(session.starts_at, edition.zone).date() != day:
+            error = "wrong_session_day"
+        elif session.capacity and not SessionSignup.objects.filter(
+                registration=registration, session_code=session_code, status=SignupStatus.CONFIRMED).exists():
+            error = "not_signed_up"
+    if error:
+        with transaction.atomic():
+            log_action(registration, "registration.checkin.refused", actor=actor,
+                       data={"reason": error, "gate": gate, "session": session_code, "edition": edition.pk})
+        return ScanOutcome(ScanResult.REFUSED, error, str(REFUSALS[error]), registration)
+    if registration.accessibility_needs:
+        warnings.append(_("Accessibility needs: see the registration."))
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(registration=registration, edition=edition, day=day,
+                                             session_code=session_code, gate=gate, at=now, by=actor)
+            log_action(registration, "registration.checked_in", actor=actor,
+                       data={"gate": gate, "session": session_code, "day": day})
+    except IntegrityError:
+        first = CheckIn.objects.filter(registration=registration, day=day, session_code=session_code).first()
+        with transaction.atomic():
+            log_action(registration, "registration.checkin.repeated", actor=actor,
+                       data={"gate": gate, "session": session_code, "day": day})
+        when = timezone.localtime(first.at, edition.zone).strftime("%H:%M") if first else ""
+        return ScanOutcome(ScanResult.ALREADY, "already_checked_in",
+                           _("Already checked in today at %(time)s (%(gate)s).") % {
+                               "time": when, "gate": first.gate if first else ""},
+                           registration, warnings, first)
+    return ScanOutcome(ScanResult.CHECKED_IN, "checked_in", _("Welcome, %(name)s.") % {
+        "name": registration.full_name}, registration, warnings, checkin)
+
+
+# ---------------------------------------------------------------- online attendance
+
+def _attendance_rule(edition_id: int) -> int:
+    found = RegistrationSettings.objects.filter(edition_id=edition_id).values_list("min_online_minutes",
+                                                                                   flat=True).first()
+    return 10 if found is None else found
+
+
+def record_join(*, registration: Registration, session: Session, now: dt.datetime | None = None) -> Attendance:
+    """Note that the person joined a session online through the platform."""
+    now = now or timezone.now()
+    minimum = _attendance_rule(session.edition_id)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                attendance = (Attendance.objects.select_for_update()
+                              .filter(registration=registration, session_code=session.code).first())
+                if attendance is None:
+                    return Attendance.objects.create(registration=registration, edition_id=session.edition_id,
+                                                     session_code=session.code, joined_at=now, last_seen_at=now,
+                                                     attended=minimum == 0)
+                attendance.joins += 1
+                attendance.last_seen_at = now
+                attendance.attended = attendance.attended or minimum == 0
+                attendance.save(update_fields=["joins", "last_seen_at", "attended"])
+                return attendance
+        except IntegrityError:
+            continue
+    raise Conflict(_("Please try again."), code="retry")
+
+
+@transaction.atomic
+def record_heartbeat(*, registration: Registration, session: Session, now: dt.datetime | None = None) -> Attendance:
+    """Credit the time since the last heartbeat (at most two minutes) while the session runs."""
+    now = now or timezone.now()
+    attendance = (Attendance.objects.select_for_update()
+                  .filter(registration=registration, session_code=session.code).first())
+    if attendance is None:
+        raise NotFound(_("Join the session first."), code="not_joined")
+    if now > session.ends_at + dt.timedelta(minutes=5) or now < session.starts_at - dt.timedelta(minutes=30):
+        raise Conflict(_("This session is not running."), code="not_running")
+    credit = min(max(now - attendance.last_seen_at, dt.timedelta(0)), HEARTBEAT_MAX_CREDIT)
+    attendance.seconds += int(credit.total_seconds())
+    attendance.last_seen_at = now
+    attendance.attended = attendance.attended or attendance.seconds >= _attendance_rule(session.edition_id) * 60
+    attendance.save(update_fields=["seconds", "last_seen_at", "attended"])
+    return attendance
+
+
+# ---------------------------------------------------------------- certificates
+
+def attended_summary(registration: Registration) -> tuple[list[dict], list[str]]:
+    """(sessions attended on site or online, days on site) — what a certificate lists."""
+    from urbis.program.selectors import published_sessions
+
+    checkins = list(CheckIn.objects.filter(registration=registration).order_by("day"))
+    days = sorted({c.day.isoformat() for c in checkins})
+    onsite_codes = {c.session_code for c in checkins if c.session_code}
+    online_codes = set(Attendance.objects.filter(registration=registration, attended=True)
+                       .values_list("session_code", flat=True))
+    sessions = []
+    for session in published_sessions(registration.edition).filter(code__in=onsite_codes | online_codes):
+        how = "on_site" if session.code in onsite_codes else "online"
+        sessions.append({"code": session.code, "title": session.title, "how": how,
+                         "starts_at": session.starts_at.isoformat()})
+    return sessions, days
+
+
+@transaction.atomic
+def issue_certificate(*, registration: Registration, actor) -> Certificate:
+    """Issue (or refresh) the certificate of attendance; e-mails that it is available; audited."""
+    registration = _locked(registration)
+    if registration.status != Status.APPROVED:
+        raise Conflict(_("Only approved participants receive a certificate."), code="not_approved")
+    sessions, days = attended_summary(registration)
+    if not sessions and not days:
+        raise Conflict(_("No attendance has been recorded yet."), code="no_attendance")
+    certificate = Certificate.objects.filter(registration=registration).first()
+    if certificate is None:
+        certificate = Certificate.objects.create(registration=registration, code=tokens.new_code(12),
+                                                 sessions=sessions, days_on_site=days)
+        _enqueue("certificate", registration.pk)
+    else:
+        certificate.sessions, certificate.days_on_site = sessions, days
+        certificate.save(update_fields=["sessions", "days_on_site", "updated_at"])
+    log_action(registration, "registration.certificate.issued", actor=actor, data={"code": certificate.code})
+    return certificate
+
+
+# ---------------------------------------------------------------- personal data
+
+def export_own_data(*, user) -> dict:
+    """Everything registration holds about the person (for their JSON download)."""
+    out = []
+    for registration in Registration.objects.filter(user=user).select_related("edition", "organisation"):
+        out.append({
+            "edition": registration.edition.slug, "status": registration.status, "mode": registration.mode,
+            "category": registration.category, "email": registration.email,
+            "first_name": registration.first_name, "last_name": registration.last_name,
+            "organisation": registration.organisation_label, "function": registration.function,
+            "country": registration.country, "city": registration.city, "languages": registration.languages,
+            "time_zone": registration.time_zone, "accessibility_needs": registration.accessibility_needs,
+            "dietary_needs": registration.dietary_needs, "visa_letter": registration.visa_letter,
+            "answers": registration.answers, "consent_at": registration.consent_at.isoformat(),
+            "created_at": registration.created_at.isoformat(),
+            "check_ins": [{"day": c.day.isoformat(), "gate": c.gate, "session": c.session_code,
+                           "at": c.at.isoformat()} for c in registration.checkins.all()],
+            "online_attendance": [{"session": a.session_code, "joined_at": a.joined_at.isoformat(),
+                                   "seconds": a.seconds, "attended": a.attended}
+                                  for a in registration.attendances.all()],
+            "session_signups": [{"session": s.session_code, "status": s.status} for s in registration.signups.all()],
+        })
+    return {"registrations": out}
+
+
+@transaction.atomic
+def delete_own_data(*, user) -> int:
+    """Delete the person's registrations (seats pass to the waiting list first); audited without the data."""
+    registrations = list(Registration.objects.filter(user=user))
+    for registration in registrations:
+        if registration.status != Status.CANCELLED:
+            cancel_registration(registration=registration, actor=user, reason="data_deleted")
+    editions = sorted({r.edition_id for r in registrations})
+    Registration.objects.filter(pk__in=[r.pk for r in registrations]).delete()
+    log_action(None, "registration.data_deleted", actor=user, data={"registrations": len(registrations),
+                                                                    "editions": editions})
+    return len(registrations)
