@@ -284,6 +284,9 @@ class Score(models.Model):
                                    name="score_within_scale"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
+
 
 class VoteRequest(BaseModel):
     """An e-mailed confirmation link for a public vote by someone who is not logged in."""
