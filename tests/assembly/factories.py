@@ -1,0 +1,55 @@
+"""Factories and a ready-made meeting for the assembly tests."""
+
+from dataclasses import dataclass, field
+
+from tests.factories import EditionFactory, OrganisationFactory, StaffFactory, UserFactory
+from urbis.assembly import services
+from urbis.assembly.models import Meeting
+from urbis.assembly.verifier.ballots import new_code, public_credential
+
+
+@dataclass
+class Assembly:
+    meeting: Meeting
+    staff: object
+    members: list
+    delegates: list
+    registrar: object = None
+    trustees: list = field(default_factory=list)
+
+
+def make_assembly(n: int = 5, *, proxy_cap: int = 2, weights: list[int] | None = None, slug: str = "ga") -> Assembly:
+    staff = StaffFactory()
+    edition = EditionFactory()
+    meeting = services.create_meeting(edition=edition, kind="general_assembly", title="General Assembly",
+                                      slug=slug, proxy_cap=proxy_cap, actor=staff)
+    members = [OrganisationFactory() for _ in range(n)]
+    delegates = [UserFactory() for _ in range(n)]
+    for i, (m, d) in enumerate(zip(members, delegates, strict=True)):
+        services.set_seat(meeting=meeting, member=m, delegate=d, weight=(weights or [1] * n)[i], actor=staff)
+    return Assembly(meeting=meeting, staff=staff, members=members, delegates=delegates)
+
+
+QUESTIONS = [{"id": "africa", "title": "Board seats: Africa", "choices": ["Dakar", "Abidjan", "Johannesburg"],
+              "min": 0, "max": 2, "seats": 2}]
+
+
+def make_election(a: Assembly, *, trustees: int = 3, threshold: int = 2, questions=None):
+    """An election item with trustees and published credentials; returns (item, election, codes, shares)."""
+    item = services.add_item(meeting=a.meeting, kind="election", title="Board election", quorum_rule="majority",
+                             actor=a.staff)
+    a.trustees = [UserFactory() for _ in range(trustees)]
+    election = services.create_election(item=item, questions=questions or QUESTIONS, trustees=a.trustees,
+                                        threshold=threshold, actor=a.staff)
+    shares = {t.index: services.take_trustee_share(trustee=t, user=t.user) for t in election.trustees.all()}
+    a.registrar = UserFactory()
+    services.appoint_registrar(user=a.registrar, actor=a.staff)
+    codes = [new_code() for _ in a.members]
+    weights = [s.weight for s in a.meeting.electorate.order_by("member__name")]
+    seat_members = [s.member for s in a.meeting.electorate.order_by("member__name")]
+    eid = str(election.public_id)
+    services.publish_credentials(election=election, actor=a.registrar,
+                                 credentials=[(public_credential(eid, c), w) for c, w in zip(codes, weights,
+                                                                                             strict=True)])
+    code_of = {m.pk: c for m, c in zip(seat_members, codes, strict=True)}
+    return item, election, code_of, shares
