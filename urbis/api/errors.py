@@ -36,5 +36,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            # A body that is not JSON is a malformed payload like any other.
+            return api.create_response(
+                request, error_body("validation_failed", "The request body is not valid JSON.", "body"), status=422)
         return api.create_response(request, error_body(getattr(exc, "code", None) or "http_error", str(exc)),
                                    status=exc.status_code)

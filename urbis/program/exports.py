@@ -214,7 +214,7 @@ def _track(session: Session) -> tuple[str, str, str] | None:
     themes = list(session.themes.all())
     if themes:
         theme = themes[0]
-        return theme.name, _slug_part(theme.name) or "theme", ""
+        return theme.name, _slug_part(theme.slug) or "theme", ""
     return None
 
 

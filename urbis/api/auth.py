@@ -1,0 +1,44 @@
+"""Who is calling the API: the Django session (browser or script holding the session cookie).
+
+Safe methods need nothing more; unsafe methods (POST, PATCH, PUT, DELETE) must also carry the CSRF
+token (the ``X-CSRFToken`` header with the ``csrftoken`` cookie), exactly like a form of the site.
+Anonymous callers get 401 ``unauthenticated``; a missing or wrong CSRF token gives 403 ``csrf_failed``.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
+
+from urbis.core.errors import PermissionDenied
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class CsrfFailed(PermissionDenied):
+    code = "csrf_failed"
+    default_message = _("The CSRF token is missing or wrong: send the X-CSRFToken header.")
+
+
+class SessionUser(APIKeyCookie):
+    """The logged-in user of the session cookie; unsafe methods also need the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=False)  # checked below, after authentication, so anonymous gets 401
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False):
+            if check_csrf(request) is not None:
+                raise CsrfFailed()
+        return user
+
+    def authenticate(self, request, key):  # pragma: no cover - __call__ does the work
+        return self(request)
+
+
+session_auth = SessionUser()
