@@ -237,7 +237,7 @@ def add_item(*, meeting: Meeting, kind: str, title: str, body: str = "", quorum_
 
 
 def _lock_item(item: AgendaItem) -> AgendaItem:
-    return AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    return AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
 
 
 @transaction.atomic
@@ -428,7 +428,7 @@ def publish_credentials(*, election: Election, credentials: list[tuple[str, int]
     """Publish the public credentials the registrar made (no member names). Once; before the vote. Audited."""
     if not is_registrar(actor):
         raise PermissionDenied(_("Only a registrar can publish credentials."), code="not_registrar")
-    election = Election.objects.select_for_update().select_related("item__meeting").get(pk=election.pk)
+    election = Election.objects.select_for_update(of=("self",)).select_related("item__meeting").get(pk=election.pk)
     if election.credentials_published_at is not None or election.status != ElectionStatus.SETUP:
         raise Conflict(_("The credentials are already published."), code="credentials_published")
     weights = sorted(election.item.meeting.electorate.values_list("weight", flat=True))
@@ -465,7 +465,7 @@ def cast_ballot(*, election: Election, member: Organisation, user, ballot: dict,
     and no member. Returns the tracker. `lock=False` exists only for the race tests' control case.
     """
     qs = Election.objects.select_related("item__meeting")
-    election = (qs.select_for_update() if lock else qs).get(pk=election.pk)
+    election = (qs.select_for_update(of=("self",)) if lock else qs).get(pk=election.pk)
     if election.status != ElectionStatus.OPEN:
         raise Conflict(_("This election is not open for voting."), code="voting_closed")
     _can_cast_for(meeting=election.item.meeting, member=member, user=user)
@@ -519,7 +519,7 @@ def submit_decryption(*, trustee: Trustee, user, decryption: dict) -> Election:
     from .selectors import election_record
 
     trustee = Trustee.objects.select_related("election__item").get(pk=trustee.pk)
-    election = Election.objects.select_for_update().select_related("item").get(pk=trustee.election_id)
+    election = Election.objects.select_for_update(of=("self",)).select_related("item").get(pk=trustee.election_id)
     if trustee.user_id != user.pk:
         raise PermissionDenied(_("This is another trustee's key."), code="not_this_trustee")
     if election.status != ElectionStatus.CLOSED:
