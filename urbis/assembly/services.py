@@ -527,7 +527,7 @@ def submit_decryption(*, trustee: Trustee, user, decryption: dict) -> Election:
     if not _partial_ok(election, decryption, trustee):
         raise ValidationFailed(_("The decryption proof does not verify: is it the right key share?"),
                                code="bad_decryption")
-    trustee.decryption = decryption
+    trustee.decryption = {"trustee": trustee.index, "factors": decryption["factors"]}
     trustee.save(update_fields=["decryption", "updated_at"])
     log_action(election, "assembly.trustee.decrypted", actor=user, data={"index": trustee.index})
     done = [t.decryption for t in election.trustees.exclude(decryption=None).order_by("index")]
