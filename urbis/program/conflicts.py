@@ -50,13 +50,16 @@ def draft_sessions_for_checks(edition: Edition) -> QuerySet[Session]:
 
 def _overlapping_pairs(sessions: list[Session]) -> Iterator[tuple[Session, Session]]:
     """Every pair of sessions whose times overlap (end is exclusive): sort by start, keep a heap of ends."""
+    # Compared in UTC: two datetimes sharing one ZoneInfo compare by wall clock, ignoring DST folds.
     active: list[tuple[dt.datetime, int, Session]] = []
-    for index, session in enumerate(sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.pk or 0))):
-        while active and active[0][0] <= session.starts_at:
+    ordered = sorted(sessions, key=lambda s: (s.starts_at.astimezone(dt.UTC), s.ends_at.astimezone(dt.UTC), s.pk or 0))
+    for index, session in enumerate(ordered):
+        start = session.starts_at.astimezone(dt.UTC)
+        while active and active[0][0] <= start:
             heapq.heappop(active)
         for _end, _i, other in sorted(active, key=lambda item: item[1]):
             yield other, session
-        heapq.heappush(active, (session.ends_at, index, session))
+        heapq.heappush(active, (session.ends_at.astimezone(dt.UTC), index, session))
 
 
 def _local(moment: dt.datetime, zone) -> str:

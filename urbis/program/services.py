@@ -276,6 +276,9 @@ def _validate_session(*, edition: Edition, values: dict) -> None:
     starts_at, ends_at = values["starts_at"], values["ends_at"]
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValidationFailed(_("Times must carry a time zone."), code="naive_datetime", field="starts_at")
+    # In UTC from here on: aware datetimes sharing one ZoneInfo compare by wall clock, ignoring DST folds.
+    starts_at = values["starts_at"] = starts_at.astimezone(dt.UTC)
+    ends_at = values["ends_at"] = ends_at.astimezone(dt.UTC)
     if ends_at <= starts_at:
         raise ValidationFailed(_("The end must be after the start."), code="end_before_start", field="ends_at")
     window_start, window_end = edition_window(edition)

@@ -342,7 +342,7 @@ def session_delete(request, pk):
 @staff_editor
 def publish(request, edition):
     edition = get_object_or_404(Edition, slug=edition)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             version = services.publish_programme(edition=edition, actor=request.user, note=form.cleaned_data["note"],
