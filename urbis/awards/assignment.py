@@ -145,6 +145,8 @@ def solve_mip(problem: Problem) -> Solution:
 
     started = time.perf_counter()
     p = len(problem.subs)
+    if p == 0:
+        raise Infeasible("no allowed pair")
     by_sub, by_rev = _constraint_matrices(problem)
     constraints = [LinearConstraint(by_sub, problem.k, problem.k),
                    LinearConstraint(by_rev, problem.min_load, problem.max_load)]
@@ -176,6 +178,8 @@ def lp_bound(problem: Problem) -> float:
     from scipy.optimize import linprog
 
     p = len(problem.subs)
+    if p == 0:
+        raise Infeasible("no allowed pair")
     by_sub, by_rev = _constraint_matrices(problem)
     from scipy import sparse
 

@@ -214,8 +214,7 @@ def _strip_image_metadata(data: bytes, ext: str) -> bytes:
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()
-        clean = Image.new(image.mode, image.size)
-        clean.putdata(list(image.getdata()))
+        clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only: no EXIF, no text chunks
         out = io.BytesIO()
         clean.save(out, format={"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[ext])
     return out.getvalue()
