@@ -2,7 +2,7 @@
 check-in for staff, online attendance. Same services as the pages."""
 
 from django.http import Http404
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from urbis.api.auth import session_auth
 from urbis.api.pagination import PageParams, paginate
@@ -100,7 +100,7 @@ def create_registration(request, payload: RegistrationIn, slug: str = SLUG):
         visa_letter=payload.visa_letter, answers=payload.answers)
     registration = services.register(edition=edition, user=request.auth, data=data)
     registration.refresh_from_db()
-    return 201, _out(registration, request.auth)
+    return Status(201, _out(registration, request.auth))
 
 
 @router.post("/registrations/{pk}/cancel", response={200: RegistrationOut, **errors(401, 403, 404, 409)},
