@@ -5,6 +5,7 @@ read what earlier steps left in `ctx`.
 """
 
 import random
+import time
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -23,6 +24,7 @@ class DemoContext:
     rng: random.Random = field(init=False)
     data: dict = field(default_factory=dict)  # what steps share: "edition", "members", "people", "admin" …
     log: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # step → seconds
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -32,11 +34,16 @@ class DemoContext:
 
 
 def build_demo(*, scale: int = 1, seed: int = 2021, stdout=None) -> DemoContext:
+    """Run every step in its own transaction; each step's lines (and its time) go to `stdout` if given."""
     ctx = DemoContext(scale=scale, seed=seed)
     for step in STEPS:
+        began = time.perf_counter()
         with transaction.atomic():
             import_module(step).build(ctx)
-        if stdout is not None and ctx.log:
-            stdout.write("\n".join(ctx.log))
-            ctx.log.clear()
+        ctx.timings[step] = time.perf_counter() - began
+        lines = ctx.log or [step.rsplit(".", 1)[-1]]
+        lines[-1] += f" [{ctx.timings[step]:.1f} s]"
+        if stdout is not None:
+            stdout.write("".join(f"{line}\n" for line in lines))
+        ctx.log = []
     return ctx
