@@ -14,7 +14,7 @@ from urbis.core.audit import log_action
 from urbis.core.errors import NotFound
 
 from . import permissions, selectors, timeline
-from .models import AgendaFeed, Bookmark, Edition, Session
+from .models import AgendaFeed, Bookmark, Edition, ProgrammeVersion, Session
 
 
 @transaction.atomic
@@ -89,15 +89,15 @@ class Agenda:
         return timeline.bucket_by_day(self.sessions, zone)
 
 
-def agenda_of(*, user, edition: Edition) -> Agenda:
-    """The person's bookmarked sessions in the latest published version, with overlaps flagged
-    (cancelled sessions are shown but never counted as overlapping)."""
+def agenda_of(*, user, edition: Edition, version: ProgrammeVersion | None = None) -> Agenda:
+    """The person's bookmarked sessions in the latest published version (speakers, themes and SDGs
+    prefetched), with overlaps flagged (cancelled sessions are shown but never counted as overlapping)."""
     codes = bookmarked_codes(user=user, edition=edition)
-    version = selectors.latest_version(edition)
+    version = version or selectors.latest_version(edition)
     if version is None or not codes:
         return Agenda(missing=sorted(codes) if version is None else [])
-    sessions = list(selectors.sessions_by_codes(version=version, codes=codes).prefetch_related(
-        "speaker_links__person", "themes"))
+    sessions = list(selectors.sessions_by_codes(version=version, codes=codes))
+    selectors.prefetch_for_listing(sessions, themes=True)
     sessions = [s for s in sessions if permissions.can_view_session(user, s)]
     found = {s.code for s in sessions}
     return Agenda(

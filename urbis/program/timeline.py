@@ -106,7 +106,8 @@ def build_grid(sessions: Iterable[Any], zone: ZoneInfo, *, slot_minutes: int = 3
         return grid
     columns = sorted({_column_of(s) for s in sessions}, key=lambda c: (_KIND_ORDER[c.kind], c.key[1], c.label))
     index = {c.key: i + 1 for i, c in enumerate(columns)}
-    origin = _floor_local(sessions[0].starts_at, zone, slot_minutes)
+    # Arithmetic on aware datetimes of one ZoneInfo is wall-clock arithmetic: count rows in UTC.
+    origin = _floor_local(sessions[0].starts_at, zone, slot_minutes).astimezone(dt.UTC)
     slot = dt.timedelta(minutes=slot_minutes)
     last_end = max(s.ends_at for s in sessions)
     n_rows = max(1, math.ceil((last_end - origin) / slot))

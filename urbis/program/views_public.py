@@ -265,7 +265,8 @@ def session_bookmark(request, code: str):
                        "next": _safe_next(request, session_url)})
     if error:
         messages.error(request, error)
-    elif action == "remove":
+        return HttpResponseRedirect(_safe_next(request, reverse("program:programme")))
+    if action == "remove":
         messages.success(request, _("The session was taken out of your agenda."))
     else:
         messages.success(request, _("The session is in your agenda."))
@@ -343,8 +344,7 @@ def my_agenda(request):
     zones = _zone_context(request, edition)
     if edition is None:
         return _not_published(request, edition)
-    agenda = agenda_services.agenda_of(user=request.user, edition=edition)
-    selectors.prefetch_for_listing(agenda.sessions)
+    agenda = agenda_services.agenda_of(user=request.user, edition=edition, version=version)
     feed = agenda_services.feed_of(request.user)
     return render(request, "program/public/agenda.html", {
         "edition": edition, "version": version, "agenda": agenda, "days": agenda.days(zones["display_zone"]),

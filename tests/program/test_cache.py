@@ -1,0 +1,145 @@
+"""The public programme cache: never stale after a publication, never personal."""
+
+import re
+
+import pytest
+from django.core.cache import cache as django_cache
+
+from tests.factories import PersonFactory, StaffFactory, UserFactory
+from tests.helpers import count_queries
+from tests.program.programme_builders import add_session, at, current_edition, publish
+from urbis.core.middleware import TZ_COOKIE
+from urbis.program import agenda, cache
+from urbis.program.enums import Visibility
+from urbis.program.models import Session
+
+pytestmark = pytest.mark.django_db
+
+
+def codes_on_page(response) -> list[str]:
+    return re.findall(r'data-code="([^"]+)"', response.content.decode())
+
+
+@pytest.fixture
+def edition(settings):
+    settings.URBIS_SESSION_ACCESS_POLICY = ""
+    settings.URBIS_JOIN_POLICY = ""
+    edition = current_edition()
+    day = edition.starts_on
+    add_session(edition, code="A", title="First title", starts_at=at(edition, day, 10), ends_at=at(edition, day, 11))
+    add_session(edition, code="B", title="Board", visibility=Visibility.CLOSED, starts_at=at(edition, day, 12),
+                ends_at=at(edition, day, 13))
+    publish(edition)
+    return edition
+
+
+def test_fragment_key_changes_with_every_part():
+    base = {"page": "programme", "edition_id": 1, "version_number": 3, "zone_name": "Asia/Shanghai",
+            "viewer": "anonymous", "variant": "grid", "language": "en"}
+    keys = {cache.fragment_key(**base)}
+    for change in ({"edition_id": 2}, {"version_number": 4}, {"zone_name": "Europe/London"}, {"viewer": "staff"},
+                   {"variant": "list"}, {"language": "fr"}, {"page": "session"}):
+        keys.add(cache.fragment_key(**{**base, **change}))
+    assert len(keys) == 8
+    assert cache.fragment_key(**base) == cache.fragment_key(**base)
+
+
+def test_viewer_classes():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert [cache.viewer_class(u) for u in (AnonymousUser(), UserFactory(), StaffFactory())] == [
+        "anonymous", "user", "staff"]
+    assert [cache.is_cacheable(u) for u in (AnonymousUser(), UserFactory(), StaffFactory())] == [True, False, False]
+
+
+def test_anonymous_programme_is_served_from_the_cache(client, edition):
+    first_count, first = count_queries(client.get, "/programme/")
+    second_count, second = count_queries(client.get, "/programme/")
+    assert second_count < first_count
+    assert codes_on_page(first) == codes_on_page(second) == ["A"]
+
+
+def test_publication_is_never_hidden_by_the_cache(client, edition):
+    assert "First title" in client.get("/programme/").content.decode()
+    assert "First title" in client.get("/sessions/A/").content.decode()
+    Session.objects.filter(version__isnull=True, code="A").update(title="Second title")
+    publish(edition)
+    programme, session = client.get("/programme/").content.decode(), client.get("/sessions/A/").content.decode()
+    assert ("Second title" in programme, "First title" in programme) == (True, False)
+    assert ("Second title" in session, "First title" in session) == (True, False)
+
+
+def test_speakers_page_follows_a_publication(client, edition):
+    assert "Ana Nueva" not in client.get("/speakers/").content.decode()
+    Session.objects.get(version__isnull=True, code="A").speaker_links.create(
+        person=PersonFactory(first_name="Ana", last_name="Nueva"))
+    publish(edition)
+    assert "Ana Nueva" in client.get("/speakers/").content.decode()
+
+
+def test_cache_varies_with_the_visitors_zone_and_language(client, edition):
+    assert "10:00" in client.get("/programme/").content.decode()
+    client.cookies[TZ_COOKIE] = "Europe/London"
+    assert ">02:00</time>" in client.get("/programme/").content.decode()
+    client.cookies[TZ_COOKIE] = ""
+    french = client.get("/programme/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get("/programme/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.findall(r'<html lang="(\w+)"', french + english) == ["fr", "en"]
+    assert re.findall(r'<h2 class="day-title">([^<]+)</h2>', french + english) == [
+        "lundi 8 novembre 2021", "Monday 8 November 2021"]
+
+
+def test_closed_session_seen_by_its_speaker_does_not_leak_to_anyone_else(client, edition):
+    speaker = UserFactory()
+    Session.objects.get(version__isnull=True, code="B").speaker_links.create(person=PersonFactory(user=speaker))
+    publish(edition)
+    client.force_login(speaker)
+    assert codes_on_page(client.get("/programme/")) == ["A", "B"]
+    client.logout()
+    assert codes_on_page(client.get("/programme/")) == ["A"]
+    client.force_login(UserFactory())
+    assert codes_on_page(client.get("/programme/")) == ["A"]
+
+
+def test_bookmark_state_does_not_leak_between_people(client, edition):
+    alice, bob = UserFactory(), UserFactory()
+    agenda.bookmark_session(user=alice, edition=edition, code="A")
+    client.force_login(alice)
+    assert "In my agenda" in client.get("/programme/?view=list").content.decode()
+    assert "In my agenda" in client.get("/sessions/A/").content.decode()
+    client.force_login(bob)
+    assert "In my agenda" not in client.get("/programme/?view=list").content.decode()
+    assert "In my agenda" not in client.get("/sessions/A/").content.decode()
+    client.logout()
+    assert "In my agenda" not in client.get("/sessions/A/").content.decode()
+
+
+def test_cached_page_keeps_each_visitors_own_csrf_token(client, edition):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    page_one = first.get("/programme/").content.decode()
+    page_two = second.get("/programme/").content.decode()
+    token_one = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_one)
+    token_two = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_two)
+    assert token_one and token_two and token_one != token_two
+    # The zone picker of the cached page works for the second visitor (their own CSRF token).
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = second.cookies
+    response = strict.post("/time-zone/", {"time_zone": "Europe/Paris", "next": "/programme/",
+                                           "csrfmiddlewaretoken": token_two[0]})
+    assert (response.status_code, response["Location"]) == (302, "/programme/")
+
+
+def test_cached_fragment_renders_once():
+    calls = []
+
+    def render():
+        calls.append(1)
+        return "<p>x</p>"
+
+    django_cache.clear()
+    key = cache.fragment_key(page="t", edition_id=1, version_number=1, zone_name="UTC", viewer="anonymous",
+                             language="en")
+    assert [cache.cached_fragment(key=key, render=render) for _ in range(3)] == ["<p>x</p>"] * 3
+    assert (len(calls), cache.cached_fragment(key=None, render=render), len(calls)) == (1, "<p>x</p>", 2)
