@@ -11,6 +11,7 @@ from tests.factories import (
     StaffFactory,
     StreamFactory,
 )
+from tests.helpers import requires_postgres
 from tests.program.factories import at, edition_with_venue
 from urbis.core.errors import Conflict, ValidationFailed
 from urbis.core.models import SDG, AuditEntry, Theme
@@ -525,3 +526,77 @@ def test_pending_changes_counts_draft_edits_since_latest_version(venue, staff):
         "added": [{"code": c.code, "title": c.title}], "moved": [],
         "cancelled": [{"code": a.code, "title": a.title}], "removed": [{"code": b.code, "title": b.title}],
         "changed": []}
+
+
+# ---------------------------------------------------------------- concurrency (PostgreSQL)
+
+
+def _book_concurrently(edition_pk, room_pk, stream_pks, actor_pk):
+    """Two organisers book the same room at the same time, each on their own connection."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from urbis.accounts.models import User
+    from urbis.program.models import Room, Stream
+
+    real_check = services._check_bookings
+
+    def slow_check(**kwargs):
+        real_check(**kwargs)
+        time.sleep(0.4)  # widen the window between "the room is free" and the insert
+
+    start = threading.Barrier(2, timeout=10)
+    results: list[str] = []
+
+    def organiser(stream_pk):
+        try:
+            connection.ensure_connection()
+            edition = Edition.objects.get(pk=edition_pk)
+            room, stream, actor = Room.objects.get(pk=room_pk), Stream.objects.get(pk=stream_pk), User.objects.get(
+                pk=actor_pk)
+            start.wait()
+            services.create_session(edition=edition, actor=actor, title=f"Booked via {stream.name}",
+                                    starts_at=at(edition, 0, 10), ends_at=at(edition, 0, 11), room=room,
+                                    stream=stream)
+            results.append("created")
+        except Conflict as exc:
+            results.append(exc.code)
+        finally:
+            connections.close_all()
+
+    services._check_bookings = slow_check
+    try:
+        threads = [threading.Thread(target=organiser, args=(pk,)) for pk in stream_pks]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        services._check_bookings = real_check
+    return sorted(results)
+
+
+@requires_postgres
+@pytest.mark.race
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bookings_of_one_room_only_one_wins():
+    edition, rooms, streams = edition_with_venue()
+    staff = StaffFactory()
+    results = _book_concurrently(edition.pk, rooms[0].pk, [s.pk for s in streams], staff.pk)
+    assert results == ["created", "room_double_booked"]
+    assert Session.objects.filter(room=rooms[0]).count() == 1
+
+
+@requires_postgres
+@pytest.mark.race
+@pytest.mark.django_db(transaction=True)
+def test_control_without_the_edition_lock_the_room_is_double_booked(monkeypatch):
+    edition, rooms, streams = edition_with_venue()
+    staff = StaffFactory()
+    monkeypatch.setattr(services, "_lock_edition", lambda edition_id: Edition.objects.get(pk=edition_id))
+    results = _book_concurrently(edition.pk, rooms[0].pk, [s.pk for s in streams], staff.pk)
+    assert results == ["created", "created"]  # the race the lock prevents
+    assert Session.objects.filter(room=rooms[0]).count() == 2
+

@@ -247,7 +247,8 @@ def _require_draft(session: Session) -> Session:
     if session.version_id is not None:
         raise Conflict(_("Published versions are never edited; edit the draft programme instead."),
                        code="not_a_draft")
-    locked = Session.objects.select_for_update().filter(pk=session.pk, version__isnull=True).first()
+    # order_by(): the default ordering joins rooms, and FOR UPDATE refuses an outer join.
+    locked = Session.objects.select_for_update().filter(pk=session.pk, version__isnull=True).order_by("pk").first()
     if locked is None:
         raise Conflict(_("This session is not in the draft programme any more."), code="not_a_draft")
     return locked
