@@ -38,7 +38,7 @@ def dashboard(edition, *, today: dt.date | None = None) -> dict:
     from urbis.program.selectors import published_sessions
 
     today = today or timezone.localtime(timezone.now(), edition.zone).date()
-    active = Registration.objects.filter(edition=edition).exclude(status=Status.CANCELLED)
+    active = Registration.objects.filter(edition=edition).exclude(status__in=[Status.CANCELLED, Status.DECLINED])
     status_labels, mode_labels, category_labels = dict(Status.choices), dict(Mode.choices), dict(Category.choices)
     by_status = Counter(dict(Registration.objects.filter(edition=edition).values_list("status")
                              .annotate(n=Count("id")).values_list("status", "n")))
