@@ -133,3 +133,16 @@ def test_profile_shows_my_roles_and_person(client):
     body = response.content.decode()
     for text in ("Speaker", "Voting delegate", "Clara Brugada", "Ciudad de México"):
         assert text in body
+
+
+def test_login_sets_the_saved_interface_language(client):
+    UserFactory(email="maire@example.org", language="fr")
+    response = client.post("/accounts/login/", {"login": "maire@example.org", "password": "correct horse battery"})
+    assert (response.status_code, response.cookies["django_language"].value) == (302, "fr")
+
+
+def test_login_without_saved_language_leaves_the_cookie_alone(client):
+    UserFactory(email="someone@example.org", language="")
+    response = client.post("/accounts/login/", {"login": "someone@example.org", "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert "django_language" not in response.cookies

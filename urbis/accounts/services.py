@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from urbis.core.audit import log_action
-from urbis.core.errors import ValidationFailed
+from urbis.core.errors import Conflict, ValidationFailed
 from urbis.core.timezones import is_valid_zone
 
 from .enums import Role
@@ -33,7 +33,10 @@ def grant_role(*, user: User, role: str, actor: User | None) -> RoleGrant:
 
 @transaction.atomic
 def revoke_role(*, user: User, role: str, actor: User | None) -> None:
-    """Take a role away; audited."""
+    """Take a role away; audited. Staff cannot take their own staff role (no one locks the
+    secretariat out by mistake)."""
+    if role == Role.STAFF and actor is not None and actor.pk == user.pk:
+        raise Conflict(_("You cannot remove your own staff role."), code="own_staff_role")
     if role == Role.STAFF:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
