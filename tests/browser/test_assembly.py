@@ -1,0 +1,132 @@
+"""A newcomer runs a General Assembly: check-in and online presence, quorum, a roll-call motion, a secret
+Board election with three trustees (k = 2, one absent), trackers, and the verifier on the downloaded record."""
+
+import copy
+import json
+
+import pytest
+
+from tests.browser.conftest import login
+from tests.factories import EditionFactory, OrganisationFactory, StaffFactory, UserFactory
+from urbis.assembly import services
+from urbis.assembly.models import Ballot, Meeting
+from urbis.assembly.verifier import verify_record
+
+PASSWORD = "correct horse battery"
+
+
+def _as(page, user):
+    page.context.clear_cookies()
+    login(page, user.email, PASSWORD)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_general_assembly_with_roll_call_and_verifiable_secret_election(page, monkeypatch):
+    staff = StaffFactory()
+    edition = EditionFactory()
+    meeting = services.create_meeting(edition=edition, kind="general_assembly", title="General Assembly 2021",
+                                      slug="ga-2021", actor=staff)
+    members = [OrganisationFactory(name=n) for n in ("Barcelona", "Dakar", "Guangzhou")]
+    delegates = [UserFactory() for _ in members]
+    for m, d in zip(members, delegates, strict=True):
+        services.set_seat(meeting=meeting, member=m, delegate=d, actor=staff)
+    motion = services.add_item(meeting=meeting, kind="motion", title="Strategic action plan 2021–2023",
+                               majority_rule="two_thirds", actor=staff)
+    item = services.add_item(meeting=meeting, kind="election", title="Board election", actor=staff)
+    trustees = [UserFactory() for _ in range(3)]
+    election = services.create_election(item=item, trustees=trustees, threshold=2, actor=staff, questions=[
+        {"id": "board", "title": "Board seats", "choices": ["Ana", "Bo", "Chen"], "min": 0, "max": 2, "seats": 2}])
+    registrar = UserFactory()
+    services.appoint_registrar(user=registrar, actor=staff)
+    # the first delegate checks in at the door (registration); the others join online
+    import urbis.registration.selectors as reg
+    monkeypatch.setattr(reg, "checked_in_user_ids", lambda *, edition, on_day=None: {delegates[0].pk})
+
+    # trustees take their key shares, once
+    shares = []
+    for t in trustees:
+        _as(page, t)
+        page.goto(f"/assembly/elections/{election.public_id}/trustee/")
+        page.click("#take-share")
+        shares.append(page.locator("#my-share").inner_text().strip())
+        assert page.locator("#take-share").count() == 0
+
+    # the registrar makes the codes in the browser; the server gets only public keys
+    _as(page, registrar)
+    page.goto(f"/assembly/elections/{election.public_id}/registrar/")
+    page.click("#make-credentials")
+    page.wait_for_selector("#credentials-published")
+    codes = {row.locator("td").nth(0).inner_text(): row.locator("td.code").inner_text()
+             for row in page.locator("#credential-sheet tbody tr").all()}
+    assert sorted(codes) == ["Barcelona", "Dakar", "Guangzhou"]
+
+    # staff open the meeting; quorum is not reached until the online delegates join
+    _as(page, staff)
+    page.goto("/assembly/staff/ga-2021/")
+    page.click("#open-meeting")
+    assert page.locator("#live [data-quorum]").get_attribute("data-quorum") == "not-met"
+    for d in delegates[1:]:
+        _as(page, d)
+        page.goto("/assembly/ga-2021/")
+    _as(page, staff)
+    page.goto("/assembly/staff/ga-2021/")
+    assert page.locator("#live [data-quorum]").get_attribute("data-quorum") == "met"
+    page.click(f"tr[data-item='{motion.pk}'] button.open-item")
+
+    # roll call: yes, yes, no → exactly two thirds
+    for d, choice in zip(delegates, ("yes", "yes", "no"), strict=True):
+        _as(page, d)
+        page.goto("/assembly/ga-2021/")
+        page.click(f"#item-{motion.pk} button[value={choice}]")
+        assert page.locator(".message.success").count() == 1
+    _as(page, staff)
+    page.goto("/assembly/staff/ga-2021/")
+    page.click(f"tr[data-item='{motion.pk}'] button.close-item")
+    page.goto(f"/assembly/ga-2021/items/{motion.pk}/")
+    assert page.locator("#motion-result strong").inner_text() == "Adopted"
+    assert page.locator("table tbody tr").count() == 3
+
+    # the secret election
+    page.goto("/assembly/staff/ga-2021/")
+    page.click(f"tr[data-item='{item.pk}'] button.open-item")
+    picks = {"Barcelona": ["0", "1"], "Dakar": ["0"], "Guangzhou": ["2"]}
+    trackers = {}
+    for m, d in zip(members, delegates, strict=True):
+        _as(page, d)
+        page.goto(f"/assembly/elections/{election.public_id}/vote/")
+        page.fill("#code", codes[m.name])
+        for value in picks[m.name]:
+            page.check(f"fieldset[data-question=board] input[value='{value}']")
+        page.click("#cast")
+        page.wait_for_selector("#my-tracker")
+        trackers[m.name] = page.locator("#my-tracker").inner_text()
+        page.goto(f"/assembly/elections/{election.public_id}/")
+        page.fill("#tracker-search input[name=tracker]", trackers[m.name])
+        page.click("#tracker-search button")
+        assert page.locator("#tracker-result").inner_text() == "Your ballot is on the board and will be counted."
+    assert sorted(trackers.values()) == sorted(Ballot.objects.values_list("tracker", flat=True))
+
+    _as(page, staff)
+    page.goto("/assembly/staff/ga-2021/")
+    page.click(f"tr[data-item='{item.pk}'] button.close-item")
+    # trustee 2 is absent; trustees 1 and 3 decrypt in their browsers
+    for index in (0, 2):
+        _as(page, trustees[index])
+        page.goto(f"/assembly/elections/{election.public_id}/trustee/")
+        page.fill("#share-input", shares[index])
+        page.click("#decrypt")
+        page.wait_for_selector("#decryption-done")
+    page.goto(f"/assembly/elections/{election.public_id}/")
+    rows = [r.locator("td").all_inner_texts() for r in page.locator(".result-table tbody tr").all()]
+    assert rows == [["Ana", "2"], ["Bo", "1"], ["Chen", "1"]]
+
+    with page.expect_download() as info:
+        page.click("#download-record")
+    record = json.loads(open(info.value.path(), encoding="utf-8").read())
+    report = verify_record(record)
+    assert (report.ok, report.errors, report.result) == (True, [], [[2, 1, 1]])
+    tampered = copy.deepcopy(record)
+    tampered["ballots"][0]["answers"][0]["choices"][0]["beta"] = tampered["ballots"][1]["answers"][0]["choices"][0]["beta"]
+    assert verify_record(tampered).ok is False
+    assert Meeting.objects.get(pk=meeting.pk).status == "open"
