@@ -311,3 +311,19 @@ def test_change_mode_page(client, edition):
         Mode.ON_SITE, ["Your attendance mode was changed."])
     response = client.post(reverse("registration:change_mode", args=[edition.slug]), {"mode": "moon"}, follow=True)
     assert [str(m) for m in response.context["messages"]] == ["Choose on site or online."]
+
+
+def test_staff_index_redirects_to_current_edition(client, edition, staff):
+    login(client, UserFactory())
+    assert client.get("/registration/staff/").status_code == 403
+    login(client, staff)
+    response = client.get("/registration/staff/")
+    assert (response.status_code, response.url) == (302, f"/registration/staff/{edition.slug}/")
+
+
+def test_index_sends_newcomer_to_form_and_participant_to_page(client, edition):
+    login(client, UserFactory())
+    assert client.get("/registration/").url == f"/registration/{edition.slug}/"
+    registration = RegistrationFactory(edition=edition)
+    login(client, registration.user)
+    assert client.get("/registration/").url == f"/registration/{edition.slug}/me/"

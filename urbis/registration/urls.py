@@ -10,6 +10,7 @@ urlpatterns = [
     path("join/<str:code>/", views.join, name="join"),
     path("join/<str:code>/heartbeat/", views.heartbeat, name="heartbeat"),
     path("certificates/<str:code>/", views.verify_certificate, name="verify_certificate"),
+    path("staff/", views.staff_index, name="staff_index"),
     path("staff/<slug:slug>/", views.staff_list, name="staff_list"),
     path("staff/<slug:slug>/r/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<slug:slug>/r/<int:pk>/<str:action>/", views.staff_decide, name="staff_decide"),

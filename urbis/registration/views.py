@@ -323,6 +323,15 @@ def _filtered(request, edition):
 
 
 @require_GET
+def staff_index(request):
+    _staff(request)
+    edition = current_edition()
+    if edition is None:
+        raise Http404
+    return redirect("registration:staff_list", slug=edition.slug)
+
+
+@require_GET
 def staff_list(request, slug):
     _staff(request)
     edition = _edition(slug)
