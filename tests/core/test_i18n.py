@@ -79,6 +79,7 @@ def _compile_stale_catalogues() -> None:
                 catalog = read_po(handle)
         except Exception:  # noqa: S112 -- reported by test_every_po_file_is_fully_translated
             continue
+        catalog.fuzzy = False  # keep the header (its charset) even when makemessages left it fuzzy
         fd, tmp = tempfile.mkstemp(dir=po.parent, suffix=".mo.tmp")
         with os.fdopen(fd, "wb") as out:
             write_mo(out, catalog)
