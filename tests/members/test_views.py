@@ -229,3 +229,29 @@ def test_export_unknown_format_is_400(client):
     client.force_login(StaffFactory())
     response = client.get(reverse("members:export_organisations") + "?format=pdf")
     assert (response.status_code, response.content.decode()) == (400, "Unknown export format: pdf.")
+
+
+def test_a_new_upload_replaces_the_pending_one(client, settings):
+    from pathlib import Path
+
+    client.force_login(StaffFactory())
+    first = _upload(client, table_bytes(ORG_HEADERS, [org_row("lyon")])).context["token"]
+    second = _upload(client, table_bytes(ORG_HEADERS, [org_row("lille")])).context["token"]
+    imports = Path(settings.DATA_DIR) / "imports"
+    assert (imports / f"{first}.json").exists() is False
+    assert (imports / f"{second}.json").exists() is True
+    assert client.post("/members/staff/import/confirm/", {"token": first}).status_code == 302
+    assert Organisation.objects.count() == 0
+    client.post("/members/staff/import/confirm/", {"token": second})
+    assert list(Organisation.objects.values_list("slug", flat=True)) == ["lille"]
+    assert (imports / f"{second}.json").exists() is False
+
+
+def test_organisation_page_query_count_does_not_grow(client):
+    org = OrganisationFactory()
+    PersonFactory.create_batch(2, organisation=org)
+    small, response = count_queries(client.get, f"/members/{org.slug}/")
+    assert response.status_code == 200
+    PersonFactory.create_batch(20, organisation=org)
+    large, response = count_queries(client.get, f"/members/{org.slug}/")
+    assert (response.status_code, len(response.context["people"]), small) == (200, 22, large)

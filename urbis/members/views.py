@@ -1,5 +1,6 @@
 import json
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -61,10 +62,24 @@ def _require_manager(request) -> None:
         raise PermissionDenied
 
 
+PENDING_IMPORT_MAX_AGE = 24 * 3600
+
+
 def _import_dir() -> Path:
     path = Path(settings.DATA_DIR) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _forget_pending_import(request) -> None:
+    """Drop this visitor's unconfirmed import, and any other left unconfirmed for a day."""
+    pending = request.session.pop(IMPORT_SESSION_KEY, None) or {}
+    if pending.get("token"):
+        (_import_dir() / f"{pending['token']}.json").unlink(missing_ok=True)
+    cutoff = time.time() - PENDING_IMPORT_MAX_AGE
+    for stale in _import_dir().glob("*.json"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
 
 
 def _run_import(kind: str, rows: list[dict[str, str]], actor, dry_run: bool):
@@ -88,6 +103,7 @@ def import_upload(request):
             form.add_error("file", str(exc.message))
         else:
             result = _run_import(kind, rows, request.user, dry_run=True)
+            _forget_pending_import(request)
             token = ""
             if result.ok:
                 token = secrets.token_urlsafe(24)
@@ -115,8 +131,7 @@ def import_confirm(request):
         return render(request, "members/import_preview.html", {
             "result": result, "token": "", "kind": pending["kind"], "file_name": pending.get("name", ""),
         }, status=409)
-    path.unlink(missing_ok=True)
-    del request.session[IMPORT_SESSION_KEY]
+    _forget_pending_import(request)
     messages.success(request, _("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
                      % result.counts())
     return redirect("members:import")
