@@ -15,6 +15,7 @@ STEPS: list[str] = [
     "urbis.demo.members",
     "urbis.demo.programme",
     "urbis.demo.registration",
+    "urbis.demo.assembly",
 ]
 
 
