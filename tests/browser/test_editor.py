@@ -56,3 +56,34 @@ def test_staff_creates_a_session_sees_the_conflict_and_publishes(page):
     expect(page.locator(".messages")).to_contain_text("Version 1 published.")
     expect(page.locator("#version-1")).to_contain_text("First programme")
     assert list(ProgrammeVersion.objects.values_list("number", "note")) == [(1, "First programme")]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_moves_a_session_with_the_htmx_form(page):
+    edition, rooms, streams = edition_with_venue(is_current=True)
+    session = SessionFactory(edition=edition, room=rooms[0], stream=streams[0], title="Board meeting",
+                             starts_at=at(edition, 0, 10), ends_at=at(edition, 0, 11))
+    blocker = SessionFactory(edition=edition, room=rooms[1], stream=streams[1], title="Side event",
+                             starts_at=at(edition, 1, 9), ends_at=at(edition, 1, 12))
+    staff = StaffFactory()
+    login(page, staff.email, "correct horse battery")
+    page.wait_for_load_state()
+    page.goto(f"/staff/programme/sessions/{session.pk}/")
+
+    move = page.locator("#move-form")
+    move.locator("input[name=starts_at]").fill("2021-11-09T10:00")
+    move.locator("input[name=ends_at]").fill("2021-11-09T11:00")
+    move.locator("select[name=room]").select_option(label="Hall B")
+    move.get_by_role("button", name="Move").click()
+    expect(page.locator("#move-form .errorlist")).to_contain_text(f"“Side event” ({blocker.code})")
+    expect(page).to_have_url(re.compile(f"/staff/programme/sessions/{session.pk}/$"))  # swapped in place
+
+    page.locator("#move-form input[name=starts_at]").fill("2021-11-09T14:00")
+    page.locator("#move-form input[name=ends_at]").fill("2021-11-09T15:00")
+    page.locator("#move-form").get_by_role("button", name="Move").click()
+    expect(page).to_have_url(re.compile(r"day=2021-11-09"))
+    expect(page.locator(".messages")).to_contain_text(f"Session {session.code} moved.")
+    expect(page.locator(f".block[data-code='{session.code}']")).to_contain_text("14:00–15:00")
+    session.refresh_from_db()
+    assert (session.starts_at, session.room) == (at(edition, 1, 14), rooms[1])

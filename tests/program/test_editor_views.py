@@ -512,3 +512,46 @@ def test_versions_page_lists_versions_with_changes(staff_client, venue):
     rows = response.context["rows"]
     assert [(r["version"].number, r["version"].note, r["counts"]["added"], r["counts"]["cancelled"])
             for r in rows] == [(2, "Second", 0, 1), (1, "First", 1, 0)]
+
+
+# ---------------------------------------------------------------- reference data in the Django admin
+
+
+def _edition_admin_data(**overrides):
+    data = {"slug": "lisbon-2026", "name": "World Congress 2026", "number": "", "starts_on": "2026-10-26",
+            "ends_on": "2026-10-29", "time_zone": "Europe/Lisbon", "venue_city": "Lisbon", "venue_country": "PT",
+            "venue": "", "format": "hybrid", "join_opens_minutes": "15", "description": "",
+            "parts-TOTAL_FORMS": "0", "parts-INITIAL_FORMS": "0", "parts-MIN_NUM_FORMS": "0",
+            "parts-MAX_NUM_FORMS": "1000"}
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_admin_adds_edition_through_the_service(client):
+    admin_user = StaffFactory(is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post("/admin/program/edition/add/", _edition_admin_data(is_current="on"))
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.data["time_zone"]) == ("program.edition.created", admin_user,
+                                                                    "Europe/Lisbon")
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    ({"time_zone": "Mars/Olympus"}, "time_zone", "Unknown time zone: Mars/Olympus."),
+    ({"ends_on": "2026-10-01"}, "ends_on", "The last day cannot be before the first day."),
+])
+@pytest.mark.django_db
+def test_admin_edition_form_shows_service_errors(client, overrides, field, message):
+    client.force_login(StaffFactory(is_superuser=True))
+    response = client.post("/admin/program/edition/add/", _edition_admin_data(**overrides))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [message]
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_admin_edition_is_denied_to_plain_staff(client):
+    client.force_login(StaffFactory())
+    assert client.post("/admin/program/edition/add/", _edition_admin_data()).status_code == 403
