@@ -94,9 +94,9 @@ def compiled(settings):
 
 
 EXPECTED = {
-    "fr": ("fr", ["Programme", "Membres", "Gouvernements membres", "Région du monde", "Europe"]),
-    "es": ("es", ["Programa", "Miembros", "Gobiernos miembros", "Región del mundo", "Europa"]),
-    "zh-hans": ("zh-hans", ["日程", "会员", "会员政府", "世界区域", "欧洲"]),
+    "fr": ("fr", ["Programme", "Membres", "Gouvernements membres", "Région du monde", "Europe", "Espagne"]),
+    "es": ("es", ["Programa", "Miembros", "Gobiernos miembros", "Región del mundo", "Europa", "España"]),
+    "zh-hans": ("zh-hans", ["日程", "会员", "会员政府", "世界区域", "欧洲", "西班牙"]),
 }
 
 
