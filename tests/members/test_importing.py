@@ -193,3 +193,11 @@ def test_export_rejects_unknown_format():
     with pytest.raises(ValidationFailed) as caught:
         export_organisations(queryset=Organisation.objects.all(), fmt="pdf")
     assert caught.value.code == "unknown_format"
+
+
+def test_blank_region_is_derived_from_the_current_country():
+    OrganisationFactory(slug="tokyo", name="Tokyo", country="JP", region="")
+    rows = read_table(name="a.csv", content=b"slug,name,kind,region\ntokyo,Tokyo,member_government,\n")
+    result = import_organisations(rows=rows, actor=None, dry_run=False)
+    assert [(p.action, p.changed) for p in result.rows] == [("update", ("region",))]
+    assert Organisation.objects.get().region == "asia-pacific"

@@ -228,6 +228,13 @@ def _plan_row(checker: _RowChecker, slug: str, values: dict[str, Any], existing:
                    {f: compare[f] for f in changed}, changed, existing.pk)
 
 
+def _region_or_blank(country: str) -> str:
+    try:
+        return region_of_country(country) if country else ""
+    except KeyError:
+        return ""
+
+
 def plan_organisations(rows: list[dict[str, str]], *, lock: bool = False) -> ImportResult:
     """What importing these rows would do, without writing anything."""
     from .services import RESERVED_SLUGS
@@ -268,11 +275,10 @@ def plan_organisations(rows: list[dict[str, str]], *, lock: bool = False) -> Imp
                 values[column] = checker.check(validate, column, number) if number is not None else None
         if "dues_paid" in present and row.get("dues_paid", "") != "":
             values["dues_paid"] = checker.boolean("dues_paid", row.get("dues_paid", ""))
-        if values.get("country") and not values.get("region"):
-            try:
-                values["region"] = region_of_country(values["country"])
-            except KeyError:
-                values.setdefault("region", "")
+        if ("region" in values or "country" in values) and not values.get("region"):
+            # A blank region is the country's region (the new country's, else the current one's).
+            country = values.get("country") if "country" in values else getattr(current, "country", "")
+            values["region"] = _region_or_blank(country or "")
         if current is None:
             values["slug"] = slug
             values.setdefault("membership_status", "none")
