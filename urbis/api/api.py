@@ -3,8 +3,16 @@
 from ninja import NinjaAPI
 
 from .errors import install_error_handlers
+from .openapi import document_error_responses
 
-api = NinjaAPI(
+
+class UrbisAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_error_responses(schema)
+
+
+api = UrbisAPI(
     title="Urbis API",
     version="1",
     description="The JSON API of Urbis. Every endpoint calls the same services as the pages. "

@@ -1,5 +1,8 @@
 """The API's one error format: {"error": {"code": "...", "message": "...", "field": ...}}."""
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -29,6 +32,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def does_not_exist(request, exc):
+        # `Model.objects.get(...)` on an id nobody has: the same answer as an explicit 404.
+        return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+    @api.exception_handler(DjangoValidationError)
+    def django_validation_error(request, exc: DjangoValidationError):
+        # A value the database layer cannot use (e.g. "0" for a UUID primary key) is bad input, not a crash.
+        return api.create_response(request, error_body("validation_failed", " ".join(exc.messages)), status=422)
+
+    @api.exception_handler(DjangoPermissionDenied)
+    def django_permission_denied(request, exc):
+        return api.create_response(request, error_body("permission_denied", "You are not allowed to do this."),
+                                   status=403)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
