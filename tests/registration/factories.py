@@ -4,9 +4,9 @@ import factory
 from django.utils import timezone
 
 from tests.factories import EditionFactory, OrganisationFactory, UserFactory
+from urbis.registration.badges import new_code
 from urbis.registration.enums import Category, Mode, Status
 from urbis.registration.models import Registration
-from urbis.registration.tokens import new_code
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import OrganisationFactory, UserFactory
-from urbis.registration import tokens
+from urbis.registration import badges as tokens
 from urbis.registration.enums import Category, Mode, Status
 from urbis.registration.models import CheckIn, Registration
 

@@ -5,7 +5,8 @@ from django.core import signing
 
 from tests.factories import EditionFactory
 from urbis.core.models import AuditEntry
-from urbis.registration import services, tokens
+from urbis.registration import badges as tokens
+from urbis.registration import services
 from urbis.registration.enums import Mode, Status
 from urbis.registration.models import CheckIn, SessionSignup
 

@@ -8,7 +8,8 @@ from django.db import connection, connections
 from tests.factories import UserFactory
 from tests.helpers import requires_postgres
 from urbis.core.errors import Conflict
-from urbis.registration import services, tokens
+from urbis.registration import badges as tokens
+from urbis.registration import services
 from urbis.registration.enums import Category, Mode, Status
 from urbis.registration.models import CheckIn, Registration, SessionSignup
 

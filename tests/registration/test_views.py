@@ -7,7 +7,8 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers import count_queries
 from urbis.core.models import AuditEntry
 from urbis.members.enums import OrganisationKind
-from urbis.registration import services, tokens
+from urbis.registration import badges as tokens
+from urbis.registration import services
 from urbis.registration.enums import Category, Mode, Status
 from urbis.registration.models import Attendance, Certificate, CheckIn, Registration
 

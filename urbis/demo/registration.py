@@ -14,7 +14,8 @@ from urbis.core.taxonomies import region_of_country
 from urbis.members.enums import MembershipStatus, OrganisationKind
 from urbis.program.enums import SessionMode
 from urbis.program.selectors import published_sessions
-from urbis.registration import services, stats, tokens
+from urbis.registration import badges as tokens
+from urbis.registration import services, stats
 from urbis.registration.enums import Category, Mode, Status
 from urbis.registration.models import Attendance, Certificate, CheckIn, Registration, RegistrationSettings
 

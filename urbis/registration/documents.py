@@ -18,8 +18,8 @@ from reportlab.pdfgen import canvas
 
 from urbis.members.countries import country_name
 
+from .badges import badge_token
 from .enums import CATEGORY_COLOURS
-from .tokens import badge_token
 
 _FONTS: dict[str, str] = {}
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

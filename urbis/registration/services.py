@@ -21,7 +21,7 @@ from urbis.members.models import Organisation
 from urbis.program.enums import LANGUAGE_CODES
 from urbis.program.models import Edition, Session
 
-from . import tokens
+from . import badges as tokens
 from .enums import Category, Mode, ScanResult, SignupStatus, Status
 from .models import (
     Attendance,

@@ -7,6 +7,7 @@ from functools import lru_cache
 import pycountry
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from urbis.core.taxonomies import WORLD_REGIONS, region_of_country
 from urbis.members.countries import country_name
@@ -14,6 +15,19 @@ from urbis.members.enums import MembershipStatus, OrganisationKind
 
 from .enums import Category, Mode, Status
 from .models import Attendance, CheckIn, Registration
+
+
+TITLES = {
+    "status": _("By status"),
+    "mode": _("By attendance mode"),
+    "category": _("By category"),
+    "country": _("By country"),
+    "city": _("By city"),
+    "region": _("By world region"),
+    "organisation_type": _("By type of organisation"),
+    "checkins_by_day": _("On-site check-ins per day"),
+    "online_attendance": _("Online attendance per session"),
+}
 
 
 @lru_cache(maxsize=512)

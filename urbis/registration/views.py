@@ -413,8 +413,9 @@ def dashboard(request, slug):
     edition = _edition(slug)
     data = stats.dashboard(edition)
     chart_data = {name: table for name, table in data["tables"].items()}
+    titles = {name: str(stats.TITLES[name]) for name in chart_data}
     return render(request, "registration/dashboard.html", {
-        "edition": edition, "data": data, "chart_data": chart_data, "world": data["world"],
+        "edition": edition, "data": data, "chart_data": chart_data, "world": data["world"], "titles": titles,
         "exports": list(data["tables"]) + ["registrations", "checkins", "attendance"]})
 
 
