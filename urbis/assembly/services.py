@@ -457,15 +457,16 @@ def _questions(election: Election) -> list[Question]:
     return [Question.from_json(q) for q in election.questions]
 
 
-@transaction.atomic
 def cast_ballot(*, election: Election, member: Organisation, user, ballot: dict, lock: bool = True) -> str:
     """Accept an encrypted ballot for `member`; a new ballot with the same credential replaces the old.
 
-    Records participation (who) and the ballot (what) in separate tables; the ballot carries no time
-    and no member. Returns the tracker. `lock=False` exists only for the race tests' control case.
+    The proofs are checked before any lock is taken (they depend only on the election's fixed key,
+    questions and published credentials); then, under the election's row lock, the state is checked
+    again and the ballot stored. Participation (who) and the ballot (what) go to separate tables; the
+    ballot carries no time and no member. Returns the tracker. `lock=False` exists only for the race
+    tests' control case.
     """
-    qs = Election.objects.select_related("item__meeting")
-    election = (qs.select_for_update(of=("self",)) if lock else qs).get(pk=election.pk)
+    election = Election.objects.select_related("item__meeting").get(pk=election.pk)
     if election.status != ElectionStatus.OPEN:
         raise Conflict(_("This election is not open for voting."), code="voting_closed")
     _can_cast_for(meeting=election.item.meeting, member=member, user=user)
@@ -475,6 +476,15 @@ def cast_ballot(*, election: Election, member: Organisation, user, ballot: dict,
                      questions=_questions(election), credentials=credentials)
     except BallotInvalid as exc:
         raise ValidationFailed(_("The ballot was refused: %(why)s.") % {"why": exc}, code=exc.code) from exc
+    return _store_ballot(election=election, member=member, ballot=ballot, lock=lock)
+
+
+@transaction.atomic
+def _store_ballot(*, election: Election, member: Organisation, ballot: dict, lock: bool) -> str:
+    qs = Election.objects.all()
+    election = (qs.select_for_update() if lock else qs).get(pk=election.pk)
+    if election.status != ElectionStatus.OPEN:
+        raise Conflict(_("This election is not open for voting."), code="voting_closed")
     t = tracker(ballot)
     if Ballot.objects.filter(tracker=t).exists():
         raise Conflict(_("This exact ballot has already been received."), code="replayed_ballot")
@@ -490,7 +500,7 @@ def _close_election(election: Election) -> None:
 
     election = Election.objects.select_for_update().get(pk=election.pk)
     election.status = ElectionStatus.CLOSED
-    election.encrypted_tally = encrypted_tally(election_record(election))
+    election.encrypted_tally = encrypted_tally(election_record(election), checked=True)
     election.save(update_fields=["status", "encrypted_tally", "updated_at"])
 
 
