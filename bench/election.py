@@ -47,6 +47,7 @@ from bench.registration import (  # noqa: E402
 )
 
 QUESTIONS_PER_REGION = 6  # one question per world region, 4 candidates, up to 2 seats
+UNUSABLE = "!"  # noqa: S105 - an unusable password hash: nobody logs in as these users
 
 
 # ---------------------------------------------------------------------------------- child modes
@@ -68,7 +69,7 @@ def prepare(voters: int, out: str) -> None:
     from urbis.members.models import Organisation
     from urbis.program.models import Edition
 
-    staff = User.objects.create(email="staff@bench.example", is_staff=True, password="!")  # noqa: S106 - an unusable password
+    staff = User.objects.create(email="staff@bench.example", is_staff=True, password=UNUSABLE)
     edition = Edition.objects.create(slug="bench", name="Bench", starts_on=dt.date(2030, 5, 6),
                                      ends_on=dt.date(2030, 5, 9), time_zone="UTC", venue_city="X")
     meeting = services.create_meeting(edition=edition, kind="general_assembly", title="Bench GA", slug="bench-ga",
@@ -87,10 +88,10 @@ def prepare(voters: int, out: str) -> None:
     item = services.add_item(meeting=meeting, kind="election", title="Board", actor=staff)
     questions = [{"id": f"region{r}", "title": f"Region {r}", "choices": ["A", "B", "C", "D"], "min": 0, "max": 2}
                  for r in range(QUESTIONS_PER_REGION)]
-    trustees = [User.objects.create(email=f"trustee{i}@bench.example", password="!")  # noqa: S106 - an unusable password for i in range(3)]
+    trustees = [User.objects.create(email=f"trustee{i}@bench.example", password=UNUSABLE) for i in range(3)]
     election = services.create_election(item=item, questions=questions, trustees=trustees, threshold=2, actor=staff)
     shares = {t.index: services.take_trustee_share(trustee=t, user=t.user) for t in election.trustees.all()}
-    registrar = User.objects.create(email="registrar@bench.example", password="!")  # noqa: S106 - an unusable password
+    registrar = User.objects.create(email="registrar@bench.example", password=UNUSABLE)
     services.appoint_registrar(user=registrar, actor=staff)
     codes = [new_code() for _ in members]
     eid = str(election.public_id)
