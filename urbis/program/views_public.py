@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -166,6 +165,12 @@ def programme(request):
         return _not_published(request, edition)
     zones = _zone_context(request, edition)
     display_zone = zones["display_zone"]
+    today = timezone.now().astimezone(display_zone).date()
+    key = cache.page_key(request, page="programme", edition_id=edition.pk, version_number=version.number,
+                         zone_name=str(display_zone), variant=str(today))
+    hit = cache.cached_page(request, key)
+    if hit is not None:
+        return hit
     parts = list(edition.parts.all())
     rooms = list(edition.rooms.all())
     filters, problems = parse_filters(request.GET, parts=parts, rooms=rooms)
@@ -173,32 +178,22 @@ def programme(request):
     if day_problem:
         problems.append(day_problem)
     view = "list" if request.GET.get("view") == "list" else "grid"
-    today = timezone.now().astimezone(display_zone).date()
     user = request.user
-    context = {"edition": edition, "version": version, "view": view, "filters": filters, "parts": parts,
-               "rooms": rooms, "theme_choices": _theme_choices(), "sdgs": SDGS, "modes": SessionMode.choices,
-               "language_choices": LANGUAGE_CHOICES, "problems": problems, **zones}
-
-    def render_body() -> str:
-        sessions = list(selectors.programme_sessions(version=version, user=user, filters=filters))
-        days = timeline.bucket_by_day(sessions, display_zone)
-        day = timeline.pick_day(list(days), wanted=wanted_day, today=today)
-        shown = selectors.prefetch_for_listing(days.get(day, []))
-        body = {**context, "days": [(d, len(items)) for d, items in days.items()], "day": day,
-                "sessions": shown, "wanted_day_missing": bool(wanted_day and wanted_day != day),
-                "wanted_day": wanted_day, "total": len(sessions),
-                "bookmarks": agenda_services.bookmarked_codes(user=user, edition=edition)}
-        if view == "grid":
-            body["grid"] = timeline.build_grid(shown, display_zone)
-        return render_to_string("program/public/_programme_body.html", body, request=request)
-
-    key = None
-    if cache.is_cacheable(user):
-        key = cache.fragment_key(page="programme", edition_id=edition.pk, version_number=version.number,
-                                 zone_name=str(display_zone), viewer=cache.viewer_class(user),
-                                 variant=f"{view}|{wanted_day}|{today}|{filters.as_key()}")
-    context["body"] = cache.cached_fragment(key=key, render=render_body)
-    return render(request, "program/public/programme.html", context)
+    sessions = list(selectors.programme_sessions(version=version, user=user, filters=filters))
+    days = timeline.bucket_by_day(sessions, display_zone)
+    day = timeline.pick_day(list(days), wanted=wanted_day, today=today)
+    shown = selectors.prefetch_for_listing(days.get(day, []))
+    context = {
+        "edition": edition, "version": version, "view": view, "filters": filters, "parts": parts, "rooms": rooms,
+        "theme_choices": _theme_choices(), "sdgs": SDGS, "modes": SessionMode.choices,
+        "language_choices": LANGUAGE_CHOICES, "problems": problems,
+        "days": [(d, len(items)) for d, items in days.items()], "day": day, "sessions": shown,
+        "wanted_day": wanted_day, "wanted_day_missing": bool(wanted_day and wanted_day != day),
+        "total": len(sessions), "bookmarks": agenda_services.bookmarked_codes(user=user, edition=edition),
+        "grid": timeline.build_grid(shown, display_zone) if view == "grid" else None,
+        **zones,
+    }
+    return cache.render_page(request, key, "program/public/programme.html", context)
 
 
 # ---------------------------------------------------------------- one session
@@ -208,6 +203,13 @@ def session_detail(request, code: str):
     edition, version = _edition_and_version(request)
     if version is None:
         raise Http404
+    zones = _zone_context(request, edition)
+    # Only pages that an anonymous visitor may see are ever stored, and the version is in the key.
+    key = cache.page_key(request, page="session", edition_id=edition.pk, version_number=version.number,
+                         zone_name=str(zones["display_zone"]))
+    hit = cache.cached_page(request, key)
+    if hit is not None:
+        return hit
     session = selectors.published_session(version=version, code=code)
     if session is None:
         raise Http404
@@ -219,21 +221,13 @@ def session_detail(request, code: str):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    zones = _zone_context(request, edition)
-    context = {"edition": edition, "version": version, "session": session, **zones}
-
-    def render_details() -> str:
-        return render_to_string("program/public/_session_details.html", context, request=request)
-
-    key = None
-    if cache.is_cacheable(user):
-        key = cache.fragment_key(page="session", edition_id=edition.pk, version_number=version.number,
-                                 zone_name=str(zones["display_zone"]), viewer=cache.viewer_class(user),
-                                 variant=code)
-    context["details"] = cache.cached_fragment(key=key, render=render_details)
-    context["join"] = _join_state(user, session, now=timezone.now())
-    context["bookmarked"] = code in agenda_services.bookmarked_codes(user=user, edition=edition)
-    return render(request, "program/public/session.html", context)
+    now = timezone.now()
+    context = {"edition": edition, "version": version, "session": session, **zones,
+               "join": _join_state(user, session, now=now),
+               "bookmarked": code in agenda_services.bookmarked_codes(user=user, edition=edition)}
+    # What an anonymous visitor reads about joining changes when the session ends.
+    valid_until = session.ends_at if now < session.ends_at else None
+    return cache.render_page(request, key, "program/public/session.html", context, valid_until=valid_until)
 
 
 @require_POST
@@ -280,23 +274,18 @@ def speakers(request):
     edition, version = _edition_and_version(request)
     if version is None:
         return _not_published(request, edition)
-    user = request.user
+    key = cache.page_key(request, page="speakers", edition_id=edition.pk, version_number=version.number,
+                         zone_name="")
+    hit = cache.cached_page(request, key)
+    if hit is not None:
+        return hit
     q = " ".join((request.GET.get("q") or "").split())[:MAX_QUERY_LENGTH]
-    context = {"edition": edition, "version": version, "q": q, **_zone_context(request, edition)}
-
-    def render_list() -> str:
-        people = selectors.speakers_of_version(version=version, user=user)
-        for word in q.split():
-            people = people.filter(_name_matches(word))
-        return render_to_string("program/public/_speakers_list.html", {**context, "people": list(people)},
-                                request=request)
-
-    key = None
-    if cache.is_cacheable(user):
-        key = cache.fragment_key(page="speakers", edition_id=edition.pk, version_number=version.number,
-                                 zone_name="", viewer=cache.viewer_class(user), variant=q)
-    context["body"] = cache.cached_fragment(key=key, render=render_list)
-    return render(request, "program/public/speakers.html", context)
+    people = selectors.speakers_of_version(version=version, user=request.user)
+    for word in q.split():
+        people = people.filter(_name_matches(word))
+    context = {"edition": edition, "version": version, "q": q, "people": list(people),
+               **_zone_context(request, edition)}
+    return cache.render_page(request, key, "program/public/speakers.html", context)
 
 
 def _name_matches(word: str) -> Q:
