@@ -60,3 +60,19 @@ def test_urbis_cli_name_maps_to_the_command(tmp_path):
     out = subprocess.run([sys.executable, "-m", "urbis.cli", "verify-election", _write(tmp_path, "r.json", final)],
                          capture_output=True, text=True)
     assert (out.returncode, out.stdout.strip()) == (0, "OK: 2 ballots, 10 proofs checked; result [[1, 1]]")
+
+
+def test_standalone_verifier_module_runs_without_django(tmp_path):
+    first, final = _records()
+    good = _write(tmp_path, "g.json", final)
+    code = ("import runpy, sys; sys.argv = ['v', %r]; "
+            "import urbis.assembly.verifier.__main__ as m; rc = m.main(sys.argv[1:]); "
+            "print('django' in sys.modules); raise SystemExit(rc)") % good
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (out.returncode, out.stdout.splitlines()) == (0, ["OK: 2 ballots, 10 proofs checked; result [[1, 1]]",
+                                                             "False"])
+    bad = copy.deepcopy(final)
+    bad["ballots"].pop()
+    out = subprocess.run([sys.executable, "-m", "urbis.assembly.verifier", _write(tmp_path, "b.json", bad)],
+                         capture_output=True, text=True)
+    assert out.returncode == 1
