@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import tablib
@@ -228,7 +229,9 @@ def _plan_row(checker: _RowChecker, slug: str, values: dict[str, Any], existing:
                    {f: compare[f] for f in changed}, changed, existing.pk)
 
 
+@lru_cache(maxsize=512)
 def _region_or_blank(country: str) -> str:
+    # Cached: core's region_of_country loads the geonames country table on every call.
     try:
         return region_of_country(country) if country else ""
     except KeyError:
