@@ -201,3 +201,15 @@ def test_blank_region_is_derived_from_the_current_country():
     result = import_organisations(rows=rows, actor=None, dry_run=False)
     assert [(p.action, p.changed) for p in result.rows] == [("update", ("region",))]
     assert Organisation.objects.get().region == "asia-pacific"
+
+
+def test_export_defuses_formulas_and_import_restores_the_text():
+    OrganisationFactory(slug="odd", name="=HYPERLINK(\"http://evil.example\")", city="-Minus")
+    for fmt in ("csv", "xlsx"):
+        content = export_organisations(queryset=Organisation.objects.all(), fmt=fmt)
+        if fmt == "csv":
+            assert "'=HYPERLINK" in content.decode()
+        rows = read_table(name=f"o.{fmt}", content=content)
+        assert (rows[0]["name"], rows[0]["city"]) == ('=HYPERLINK("http://evil.example")', "-Minus")
+        result = import_organisations(rows=rows, actor=None, dry_run=True)
+        assert result.counts() == {"created": 0, "updated": 0, "unchanged": 1}

@@ -89,12 +89,20 @@ class ImportResult:
 
 # Reading files ---------------------------------------------------------------------------------
 
+# A text cell starting with one of these is a formula to a spreadsheet: exports put a quote in
+# front of it (so opening the file runs nothing) and imports take that quote off again.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] in _FORMULA_STARTS:
+        return text[1:]
+    return text
 
 
 def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
@@ -375,6 +383,8 @@ def _text(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -393,7 +403,7 @@ def export_people(*, queryset: models.QuerySet[Person], fmt: str) -> bytes:
             if column == "organisation":
                 row.append(person.organisation.slug if person.organisation else "")
             elif column == "languages":
-                row.append(", ".join(person.languages or []))
+                row.append(_text(", ".join(person.languages or [])))
             else:
                 row.append(_text(getattr(person, column)))
         dataset.append(row)
