@@ -521,3 +521,46 @@ def test_openapi_document_and_docs_are_served():
     schemathesis.openapi.from_dict(document).validate()  # against the OpenAPI 3.1 meta-schema
     assert {"/api/v1/editions", "/api/v1/editions/{slug}/sessions", "/api/v1/members"} <= set(document["paths"])
     assert Client().get(f"{API}/docs").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------- query counts
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ["rooms", "streams"])
+def test_rooms_and_streams_query_count_does_not_grow(endpoint):
+    from tests.factories import RoomFactory, StreamFactory
+
+    small, _ = published_edition(size=2, current=False, slug="small")
+    large, _ = published_edition(size=15, current=False, slug="large")
+    RoomFactory.create_batch(10, edition=large)
+    StreamFactory.create_batch(10, edition=large)
+    client = Client()
+    client.force_login(UserFactory())
+    few, response = count_queries(client.get, f"{API}/editions/small/{endpoint}")
+    assert len(response.json()) == {"rooms": 2, "streams": 1}[endpoint]
+    many, response = count_queries(client.get, f"{API}/editions/large/{endpoint}")
+    assert len(response.json()) == {"rooms": 12, "streams": 11}[endpoint]
+    assert many == few
+
+
+@pytest.mark.django_db
+def test_editions_list_query_count_does_not_grow():
+    published_edition(size=1, current=False, slug="one")
+    few, response = count_queries(Client().get, f"{API}/editions")
+    assert len(response.json()) == 1
+    for index in range(5):
+        published_edition(size=1, current=False, slug=f"more-{index}")
+    many, response = count_queries(Client().get, f"{API}/editions")
+    assert len(response.json()) == 6
+    assert many == few
+
+
+@pytest.mark.django_db
+def test_sessions_times_carry_the_edition_offset_across_dst():
+    edition, _built = published_edition(time_zone="Europe/Madrid", starts_on=dt.date(2021, 10, 29),
+                                        ends_on=dt.date(2021, 11, 1))
+    items = {i["code"]: i for i in Client().get(f"{API}/editions/{edition.slug}/sessions").json()["items"]}
+    assert (items["GEN000"]["starts_at"], items["NOROOM"]["starts_at"]) == (
+        "2021-10-29T09:00:00+02:00", "2021-11-01T08:00:00+01:00")
+    on_the_31st = Client().get(f"{API}/editions/{edition.slug}/sessions?day=2021-10-31").json()["items"]
+    assert [i["code"] for i in on_the_31st] == ["GEN002"]

@@ -35,13 +35,10 @@ GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://urbis.example.org/sched
 
 def session_path(session: Session) -> str:
     """The path of the session's public page."""
-    for name, kwargs in (("program:session_detail", {"code": session.code}),
-                         ("program:session", {"code": session.code})):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return f"/sessions/{session.code}/"
+    try:
+        return reverse("program:session", kwargs={"code": session.code})
+    except NoReverseMatch:  # the public pages are not mounted (e.g. an API-only deployment)
+        return f"/sessions/{session.code}/"
 
 
 def _absolute(base_url: str, path: str) -> str:
