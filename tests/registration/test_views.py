@@ -328,3 +328,19 @@ def test_index_sends_newcomer_to_form_and_participant_to_page(client, edition):
     registration = RegistrationFactory(edition=edition)
     login(client, registration.user)
     assert client.get("/registration/").url == f"/registration/{edition.slug}/me/"
+
+
+def test_staff_sends_reminders_with_join_links(client, edition, staff, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    session = publish(edition, title="Opening plenary")
+    online = RegistrationFactory(edition=edition, mode=Mode.ONLINE)
+    RegistrationFactory(edition=edition, status=Status.SUBMITTED)
+    url = reverse("registration:staff_remind", args=[edition.slug])
+    login(client, online.user)
+    assert client.post(url).status_code == 403
+    login(client, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert [(m.to, m.subject) for m in mail.outbox] == [([online.email], "World Congress 2021 starts soon")]
+    assert f"/registration/join/{session.code}/" in mail.outbox[0].body

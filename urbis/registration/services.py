@@ -435,6 +435,17 @@ def update_registration(*, registration: Registration, actor, **values: Any) -> 
     return registration
 
 
+@transaction.atomic
+def send_reminders(*, edition: Edition, actor) -> int:
+    """Queue the reminder e-mail (with join links) to every approved participant; audited."""
+    from .tasks import send_reminders as task
+
+    count = Registration.objects.filter(edition=edition, status=Status.APPROVED).count()
+    log_action(edition, "registration.reminders.sent", actor=actor, data={"count": count})
+    transaction.on_commit(partial(task.enqueue, edition_id=edition.pk))
+    return count
+
+
 # ---------------------------------------------------------------- delegations
 
 @transaction.atomic

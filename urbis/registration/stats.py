@@ -16,7 +16,6 @@ from urbis.members.enums import MembershipStatus, OrganisationKind
 from .enums import Category, Mode, Status
 from .models import Attendance, CheckIn, Registration
 
-
 TITLES = {
     "status": _("By status"),
     "mode": _("By attendance mode"),

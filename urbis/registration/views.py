@@ -370,6 +370,15 @@ def staff_decide(request, slug, pk, action):
     return redirect("registration:staff_detail", slug=slug, pk=pk)
 
 
+@require_POST
+def staff_remind(request, slug):
+    _staff(request)
+    edition = _edition(slug)
+    count = services.send_reminders(edition=edition, actor=request.user)
+    messages.success(request, _("Reminders are being sent to %(count)s participants.") % {"count": count})
+    return redirect("registration:staff_list", slug=slug)
+
+
 @require_GET
 def staff_badges(request, slug):
     _staff(request)
