@@ -220,3 +220,23 @@ def test_verify_diff_accepts_appends_and_revotes_while_open_and_nothing_after_cl
     tallied = finish_tally(closed, {1: shares[1], 2: shares[2]})
     assert verify_diff(closed, tallied).errors == []
     assert verify_diff(tallied, closed).ok is False
+
+
+def test_ballot_with_small_order_or_mixed_order_points_is_refused():
+    record, _shares, codes = _election(n_voters=1)
+    pk = bytes.fromhex(record["election"]["public_key"])
+    from urbis.assembly.verifier.ballots import canonical, signing_key
+    torsion = "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"  # a point of order 2
+    for field, value in (("alpha", torsion), ("beta", torsion), ("beta", "mixed"), ("alpha", "zz" * 32),
+                         ("beta", g.IDENTITY.hex())):
+        ballot = make_ballot(election_id=EID, public_key=pk, questions=QS, selections=[[1, 0, 0], [1, 0]],
+                             code=codes[0])
+        choice = ballot["answers"][0]["choices"][0]
+        if value == "mixed":
+            value = g.add(bytes.fromhex(choice["beta"]), bytes.fromhex(torsion)).hex()
+        choice[field] = value
+        body = {k: v for k, v in ballot.items() if k != "signature"}
+        ballot["signature"] = signing_key(EID, codes[0]).sign(canonical(body)).signature.hex()
+        with pytest.raises(BallotInvalid) as exc:
+            check_ballot(ballot, election_id=EID, public_key=pk, questions=QS)
+        assert exc.value.code in ("malformed", "bad_proof")

@@ -17,9 +17,10 @@ import secrets
 from dataclasses import dataclass
 
 from nacl.exceptions import BadSignatureError
+from nacl.exceptions import RuntimeError as SodiumError
 from nacl.signing import SigningKey, VerifyKey
 
-from .group import GroupError, point, scalar_from_hex, scalar_hex
+from .group import IDENTITY, GroupError, scalar_from_hex, scalar_hex
 from .proofs import Ciphertext, encrypt, prove_range, verify_range
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0, 1: read aloud and typed safely
@@ -112,6 +113,16 @@ class BallotInvalid(ValueError):
         super().__init__(message)
 
 
+def _encoding(text) -> bytes:
+    try:
+        raw = bytes.fromhex(text) if isinstance(text, str) else b""
+    except ValueError as exc:
+        raise GroupError("not hexadecimal") from exc
+    if len(raw) != 32 or raw == IDENTITY:
+        raise GroupError("not a 32-byte point encoding")
+    return raw
+
+
 def _pairs(raw, size: int) -> list[tuple[int, int]]:
     if not isinstance(raw, list) or len(raw) != size:
         raise BallotInvalid("malformed", "a proof has the wrong length")
@@ -151,19 +162,26 @@ def check_ballot(ballot: dict, *, election_id: str, public_key: bytes, questions
         cts = []
         for j, choice in enumerate(answer["choices"]):
             try:
-                ct = Ciphertext(point(choice["alpha"]), point(choice["beta"]))
-            except (GroupError, KeyError, TypeError) as exc:
+                # Encodings only: libsodium checks each point (canonical, prime-order subgroup) when the
+                # proof multiplies it — α by c₀ or c₁ (which add up to a non-zero hash), β or β − G likewise.
+                ct = Ciphertext(_encoding(choice["alpha"]), _encoding(choice["beta"]))
+                valid = verify_range(ct, _pairs(choice.get("proof"), 2), 0, 1, public_key,
+                                     _choice_context(election_id, q.id, j, credential))
+            except (GroupError, KeyError, TypeError, SodiumError) as exc:
                 raise BallotInvalid("malformed", "a ciphertext is not made of group elements") from exc
-            if not verify_range(ct, _pairs(choice.get("proof"), 2), 0, 1, public_key,
-                                _choice_context(election_id, q.id, j, credential)):
+            if not valid:
                 raise BallotInvalid("bad_proof", "a proof that a choice is 0 or 1 does not verify")
             proofs += 1
             cts.append(ct)
         total = cts[0]
         for ct in cts[1:]:
             total = total + ct
-        if not verify_range(total, _pairs(answer.get("proof"), q.max - q.min + 1), q.min, q.max, public_key,
-                            _sum_context(election_id, q.id, credential)):
+        try:
+            valid = verify_range(total, _pairs(answer.get("proof"), q.max - q.min + 1), q.min, q.max, public_key,
+                                 _sum_context(election_id, q.id, credential))
+        except SodiumError as exc:
+            raise BallotInvalid("malformed", "the sum of the choices is not a group element") from exc
+        if not valid:
             raise BallotInvalid("bad_proof", "the proof on the number of choices does not verify")
         proofs += 1
         result.append(cts)

@@ -92,10 +92,18 @@ def mul(s: int, p: bytes) -> bytes:
     return _b.crypto_scalarmult_ed25519_noclamp(scalar_bytes(s), p)
 
 
+_SMALL: dict[int, bytes] = {}
+
+
 def base(s: int) -> bytes:
     s %= L
     if s == 0:
         return IDENTITY
+    if s < 64:  # the small multiples (vote values, totals) recur in every proof
+        cached = _SMALL.get(s)
+        if cached is None:
+            cached = _SMALL[s] = _b.crypto_scalarmult_ed25519_base_noclamp(scalar_bytes(s))
+        return cached
     return _b.crypto_scalarmult_ed25519_base_noclamp(scalar_bytes(s))
 
 
