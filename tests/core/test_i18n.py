@@ -33,9 +33,8 @@ def _problems_of(path: Path) -> list[str]:
             catalog = read_po(handle, abort_invalid=True)
     except Exception as exc:  # any parse error is a problem to report, not a crash
         return [f"{rel}: cannot be read ({exc})"]
+    # A fuzzy header (as makemessages writes it) is harmless: msgfmt keeps the header anyway.
     problems = []
-    if catalog.fuzzy:
-        problems.append(f"{rel}: the header is marked fuzzy")
     for message in catalog:
         if not message.id:
             continue
