@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,20 +201,21 @@ def register(*, edition: Edition, user, data: RegistrationInput, now: dt.datetim
     if email != user.email.lower() and not user.is_staff:
         raise ValidationFailed(_("Register with the e-mail address of your account."), code="email_mismatch",
                                field="email")
+    reg_settings = ensure_settings(edition=edition)
+    if not reg_settings.is_open:
+        raise Conflict(_("Registration for this edition is closed."), code="registration_closed")
+    # Validation needs no lock: done before the transaction, which on SQLite holds the write lock.
+    values = _clean(data, edition, reg_settings)
     try:
         with transaction.atomic():
-            return _register(edition=edition, user=user, email=email, data=data, now=now or timezone.now())
+            return _register(edition=edition, user=user, email=email, values=values, reg_settings=reg_settings,
+                             now=now or timezone.now())
     except IntegrityError:
         raise _already_registered() from None
 
 
-def _register(*, edition, user, email, data, now) -> Registration:
-    reg_settings = ensure_settings(edition=edition)
-    if not reg_settings.is_open:
-        raise Conflict(_("Registration for this edition is closed."), code="registration_closed")
-    values = _clean(data, edition, reg_settings)
-    if Registration.objects.filter(edition=edition, email=email).exists() or \
-            Registration.objects.filter(edition=edition, user=user).exists():
+def _register(*, edition, user, email, values, reg_settings, now) -> Registration:
+    if Registration.objects.filter(Q(email=email) | Q(user=user), edition=edition).exists():
         raise _already_registered()
     registration = Registration.objects.create(edition=edition, user=user, email=email, consent_at=now,
                                                badge_code=tokens.new_code(), **values)
