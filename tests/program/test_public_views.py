@@ -592,3 +592,13 @@ def test_agenda_makes_a_constant_number_of_queries(client):
         client.force_login(user)
         counts.append(_count(client, "/agenda/"))
     assert counts[0] == counts[1] and counts[0] <= 12
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", ["Changer de fuseau horaire", "Grille", "Tous les ODD", "lundi 8 novembre 2021"]),
+    ("es", ["Cambiar de zona horaria", "Cuadrícula", "Todos los ODS", "lunes 8 de noviembre de 2021"]),
+    ("zh-hans", ["更改时区", "网格", "所有可持续发展目标", "2021年11月8日 星期一"]),
+])
+def test_programme_speaks_the_visitors_language(client, edition, language, expected):
+    page = text(client.get("/programme/", HTTP_ACCEPT_LANGUAGE=language))
+    assert [phrase in page for phrase in expected] == [True] * len(expected)

@@ -2,12 +2,17 @@
 
 import datetime as dt
 from dataclasses import asdict
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from urbis.core.timezones import sorted_zones
 
 from ..enums import LANGUAGE_CHOICES
 
@@ -110,3 +115,29 @@ def in_zone_date(moment, zone):
 @register.filter
 def lookup(mapping, key):
     return (mapping or {}).get(key)
+
+
+@lru_cache(maxsize=64)
+def _zone_options(selected: str) -> str:
+    return "".join(f'<option value="{z}"{" selected" if z == selected else ""}>{z}</option>' for z in sorted_zones())
+
+
+@register.simple_tag
+def zone_options(selected=""):
+    """The <option>s of every IANA zone (400+), built once per selected zone rather than per request."""
+    return mark_safe(_zone_options(str(selected or "")))  # noqa: S308 - zone names are from the IANA database
+
+
+# Day labels per interface language (Django's own DATE_FORMAT has no weekday).
+_DAY_FORMATS = {
+    "long": {"en": "l j F Y", "fr": "l j F Y", "es": r"l j \d\e F \d\e Y", "zh-hans": "Y年n月j日 l"},
+    "short": {"en": "D j M", "fr": "D j M", "es": "D j M", "zh-hans": "n月j日 D"},
+}
+
+
+@register.filter
+def day_label(day, style="long"):
+    if not day:
+        return ""
+    formats_of_style = _DAY_FORMATS.get(style, _DAY_FORMATS["long"])
+    return formats.date_format(day, formats_of_style.get(get_language() or "en", formats_of_style["en"]))
