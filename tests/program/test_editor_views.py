@@ -481,7 +481,7 @@ def test_publish_with_conflicts_needs_publish_anyway(staff_client, venue):
     refused = staff_client.post(url, {"note": "Try"})
     assert refused.status_code == 200
     assert refused.context["form"].errors["publish_anyway"] == [
-        "The programme still has 1 conflict(s); tick “publish anyway” to publish it as it is."]
+        "The programme still has 1 conflict; tick “publish anyway” to publish it as it is."]
     assert ProgrammeVersion.objects.count() == 0
     done = staff_client.post(url, {"note": "Anyway", "publish_anyway": "on"}, follow=True)
     version = ProgrammeVersion.objects.get()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .enums import SessionMode, SessionStatus
-from .models import Edition, Session, SessionSpeaker
+from .models import Edition, Part, Room, Session, SessionSpeaker, Stream
 
 
 class ConflictKind:
@@ -46,6 +46,37 @@ def draft_sessions_for_checks(edition: Edition) -> QuerySet[Session]:
             .prefetch_related(Prefetch("speaker_links", queryset=SessionSpeaker.objects.select_related("person")
                                        .order_by("position")))
             .order_by("starts_at", "room__position", "title", "pk"))
+
+
+def attach_places(sessions: list[Session], *, edition: Edition, rooms: Iterable[Room] | None = None,
+                  streams: Iterable[Stream] | None = None, parts: Iterable[Part] | None = None) -> list[Session]:
+    """Give the sessions shared Room/Stream/Part instances of the edition (≤3 queries in all) instead of
+    one joined copy per row: 1,500 sessions then build 1,500 objects, not 6,000."""
+    shared = {
+        "room": {r.pk: r for r in (rooms if rooms is not None else Room.objects.filter(edition=edition))},
+        "stream": {r.pk: r for r in (streams if streams is not None else Stream.objects.filter(edition=edition))},
+        "part": {r.pk: r for r in (parts if parts is not None else Part.objects.filter(edition=edition))},
+    }
+    for session in sessions:
+        for name, objects in shared.items():
+            pk = getattr(session, f"{name}_id")
+            if pk is None or pk in objects:
+                Session._meta.get_field(name).set_cached_value(session, objects.get(pk) if pk else None)
+        Session._meta.get_field("edition").set_cached_value(session, edition)
+    return sessions
+
+
+def load_draft_sessions(edition: Edition, *, rooms: Iterable[Room] | None = None,
+                        streams: Iterable[Stream] | None = None, with_topics: bool = False) -> list[Session]:
+    """The edition's draft sessions, as draft_sessions_for_checks, with shared room/stream/part objects
+    (and themes/SDGs when asked, for copying into a version)."""
+    qs = (Session.objects.filter(edition=edition, version__isnull=True)
+          .prefetch_related(Prefetch("speaker_links", queryset=SessionSpeaker.objects.select_related("person")
+                                     .order_by("position")))
+          .order_by("starts_at", "room__position", "title", "pk"))
+    if with_topics:
+        qs = qs.prefetch_related("themes", "sdgs")
+    return attach_places(list(qs), edition=edition, rooms=rooms, streams=streams)
 
 
 def _overlapping_pairs(sessions: list[Session]) -> Iterator[tuple[Session, Session]]:

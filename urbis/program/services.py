@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from urbis.core.audit import log_action
 from urbis.core.errors import Conflict, ValidationFailed
@@ -63,10 +64,6 @@ def _details(session: Session) -> tuple:
             session.visibility, list(session.languages or []), session.capacity)
 
 
-def _sessions_for_diff(qs) -> dict[str, Session]:
-    return {s.code: s for s in qs.select_related("room", "stream")}
-
-
 def compute_changes(*, previous: dict[str, Session], current: dict[str, Session]) -> dict:
     """The change list between two states of a programme, keyed by session code."""
     added, moved, cancelled, removed, changed = [], [], [], [], []
@@ -90,12 +87,11 @@ def compute_changes(*, previous: dict[str, Session], current: dict[str, Session]
 
 def pending_changes(*, edition: Edition, drafts: Iterable[Session] | None = None) -> dict:
     """The change list from the latest published version to the drafts (what publishing would record)."""
+    from .conflicts import attach_places, load_draft_sessions
+
     latest = edition.versions.order_by("-number").first()
-    previous = _sessions_for_diff(latest.sessions.all()) if latest else {}
-    if drafts is None:
-        current = _sessions_for_diff(Session.objects.filter(edition=edition, version__isnull=True))
-    else:
-        current = {s.code: s for s in drafts}
+    previous = {s.code: s for s in attach_places(list(latest.sessions.all()), edition=edition)} if latest else {}
+    current = {s.code: s for s in (drafts if drafts is not None else load_draft_sessions(edition))}
     return compute_changes(previous=previous, current=current)
 
 
@@ -104,25 +100,26 @@ def publish_programme(*, edition: Edition, actor, note: str = "", allow_conflict
     """Copy the draft programme into a new numbered public version; audited (with the number of
     outstanding conflicts); locks the edition row. With ``allow_conflicts=False`` a programme that
     still has conflicts is refused (``unresolved_conflicts``)."""
-    from .conflicts import draft_sessions_for_checks, find_conflicts
+    from .conflicts import attach_places, find_conflicts, load_draft_sessions
 
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    drafts = Session.objects.filter(edition=edition, version__isnull=True)
-    if not drafts.exists():
+    drafts = load_draft_sessions(edition, with_topics=True)
+    if not drafts:
         raise Conflict(_("There is nothing to publish: the programme has no sessions."), code="empty_programme")
-    conflict_count = len(find_conflicts(draft_sessions_for_checks(edition), edition=edition))
+    conflict_count = len(find_conflicts(drafts, edition=edition))
     if conflict_count and not allow_conflicts:
-        raise Conflict(_("The programme still has %(n)d conflict(s); tick “publish anyway” to publish it as it is.")
-                       % {"n": conflict_count}, code="unresolved_conflicts")
+        raise Conflict(ngettext("The programme still has %(n)d conflict; tick “publish anyway” to publish it as it is.",
+                                "The programme still has %(n)d conflicts; tick “publish anyway” to publish it as it is.",
+                                conflict_count) % {"n": conflict_count}, code="unresolved_conflicts")
     latest = edition.versions.order_by("-number").first()
-    previous = _sessions_for_diff(latest.sessions.all()) if latest else {}
-    current = _sessions_for_diff(drafts)
+    previous = {s.code: s for s in attach_places(list(latest.sessions.all()), edition=edition)} if latest else {}
+    current = {s.code: s for s in drafts}
     number = (edition.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ProgrammeVersion.objects.create(
         edition=edition, number=number, published_at=timezone.now(), published_by=actor, note=note,
         changes=compute_changes(previous=previous, current=current),
     )
-    _copy_drafts_into(version=version, drafts=list(drafts.prefetch_related("themes", "sdgs", "speaker_links")))
+    _copy_drafts_into(version=version, drafts=drafts)
     log_action(version, "program.programme.published", actor=actor,
                data={"version": number, "conflicts": conflict_count,
                      **{k: len(v) for k, v in version.changes.items()}})

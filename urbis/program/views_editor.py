@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from urbis.core.errors import DomainError
 
 from . import services
-from .conflicts import conflicting_codes, draft_sessions_for_checks, find_conflicts
+from .conflicts import conflicting_codes, find_conflicts, load_draft_sessions
 from .forms import MoveForm, PublishForm, SessionForm, aware_to_local, person_choices, speaker_formset
 from .models import Edition, Room, Session, Stream
 from .permissions import can_edit_programme
@@ -83,8 +84,9 @@ def _build_grid(*, edition: Edition, day: dt.date, sessions: list[Session], room
     day_start = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)), zone)
     day_end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0)), zone)
     of_day = [s for s in sessions if s.starts_at < day_end and s.ends_at > day_start]
-    columns = [{"kind": "room", "obj": r, "label": r.name} for r in rooms]
-    columns += [{"kind": "stream", "obj": s, "label": _("Online: %(stream)s") % {"stream": s.name}} for s in streams]
+    columns = [{"kind": "room", "pk": r.pk, "label": r.name} for r in rooms]
+    columns += [{"kind": "stream", "pk": s.pk, "label": _("Online: %(stream)s") % {"stream": s.name}}
+                for s in streams]
     room_col = {r.pk: i for i, r in enumerate(rooms)}
     stream_col = {s.pk: len(rooms) + i for i, s in enumerate(streams)}
     unplaced = []
@@ -117,7 +119,16 @@ def _build_grid(*, edition: Edition, day: dt.date, sessions: list[Session], room
             "starts": aware_to_local(session.starts_at, zone), "ends": aware_to_local(session.ends_at, zone),
             "conflict": session.code in conflicted,
         })
-    return {"columns": [{**c, "column": i + 2} for i, c in enumerate(columns)], "rows": rows, "blocks": blocks,
+    columns = [{**c, "column": i + 2} for i, c in enumerate(columns)]
+    # Built here rather than in the template: 50 columns × 30 rows is 1,500 links, ten times faster this way.
+    new_url = reverse("program:editor_session_new", kwargs={"edition": edition.slug})
+    new_here = _("New session here")
+    slots = format_html_join(
+        "", '<a class="slot" style="grid-row:{};grid-column:{}" href="{}?start={}&amp;{}={}" title="{}">+'
+            '<span class="visually-hidden"> {} {}</span></a>',
+        ((row["row"], col["column"], new_url, row["start"], col["kind"], col["pk"], new_here, col["label"], row["label"])
+         for col in columns for row in rows))
+    return {"columns": columns, "rows": rows, "blocks": blocks, "slots": slots,
             "unplaced": unplaced, "count": len(of_day), "template_columns": len(columns)}
 
 
@@ -149,7 +160,7 @@ def editor(request):
     day = _pick_day(request, edition)
     rooms = list(edition.rooms.all())
     streams = list(edition.streams.all())
-    sessions = list(draft_sessions_for_checks(edition))
+    sessions = load_draft_sessions(edition, rooms=rooms, streams=streams)
     conflicts = find_conflicts(sessions, edition=edition)
     changes = services.pending_changes(edition=edition, drafts=sessions)
     days = [{"date": d, "count": 0} for d in services.edition_days(edition)]
@@ -256,7 +267,7 @@ def session_edit(request, pk):
         session = Session.objects.prefetch_related("themes", "sdgs", "speaker_links").get(pk=session.pk)
         form = SessionForm(edition=edition, initial=SessionForm.initial_for(session, edition.zone))
         formset = speaker_formset(session=session, choices=choices)
-    mine = [c for c in find_conflicts(draft_sessions_for_checks(edition), edition=edition)
+    mine = [c for c in find_conflicts(load_draft_sessions(edition), edition=edition)
             if session.code in {s.code for s in c.sessions}]
     return render(request, "program/editor/session_form.html", {
         "edition": edition, "form": form, "formset": formset, "session": session, "conflicts": mine,
@@ -352,7 +363,7 @@ def publish(request, edition):
         else:
             messages.success(request, _("Version %(number)d published.") % {"number": version.number})
             return redirect("program:editor_versions", edition=edition.slug)
-    sessions = list(draft_sessions_for_checks(edition))
+    sessions = load_draft_sessions(edition)
     changes = services.pending_changes(edition=edition, drafts=sessions)
     return render(request, "program/editor/publish.html", {
         "edition": edition, "form": form, "changes": _display_changes(changes, edition.zone),
