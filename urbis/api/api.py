@@ -28,6 +28,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/registration", "urbis.registration.api"),
     ("/awards", "urbis.awards.api"),
     ("/assembly", "urbis.assembly.api"),
+    ("/tokens", "urbis.api.tokens"),
 ]
 
 

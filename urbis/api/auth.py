@@ -1,13 +1,14 @@
-"""Who is calling the API: the Django session (browser or script holding the session cookie).
+"""Who is calling the API: the Django session (a browser), or a personal API token (a script).
 
 Safe methods need nothing more; unsafe methods (POST, PATCH, PUT, DELETE) must also carry the CSRF
 token (the ``X-CSRFToken`` header with the ``csrftoken`` cookie), exactly like a form of the site.
 Anonymous callers get 401 ``unauthenticated``; a missing or wrong CSRF token gives 403 ``csrf_failed``.
+A token (``Authorization: Bearer urbis_…``) needs no CSRF token: browsers never send it by themselves.
 """
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from ninja.security import APIKeyCookie
+from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from urbis.core.errors import PermissionDenied
@@ -42,3 +43,20 @@ class SessionUser(APIKeyCookie):
 
 
 session_auth = SessionUser()
+
+
+class TokenUser(HttpBearer):
+    """The owner of a personal API token (see urbis.api.services.create_api_token)."""
+
+    def authenticate(self, request, token):
+        from .services import user_for_token
+
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user  # permissions and visibility read request.user, as for a session
+        return user
+
+
+token_auth = TokenUser()
+# Endpoints that change something accept either a token or the session (with its CSRF token).
+api_auth = [token_auth, session_auth]

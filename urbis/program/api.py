@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from urbis.api.auth import session_auth
+from urbis.api.auth import api_auth
 from urbis.api.pagination import PageParams, paginate
 from urbis.api.schemas import errors
 from urbis.core.errors import PermissionDenied, ValidationFailed
@@ -300,7 +300,7 @@ def _draft_out(request, session: Session, edition: Edition) -> dict:
     return _session_detail(request, session, edition)
 
 
-@router.post("/editions/{slug}/sessions", response={201: SessionDetailOut, **WRITE_ERRORS}, auth=session_auth,
+@router.post("/editions/{slug}/sessions", response={201: SessionDetailOut, **WRITE_ERRORS}, auth=api_auth,
              summary="Add a draft session (staff)")
 def create_session(request, payload: SessionIn, slug: str = Slug):
     _require_editor(request)
@@ -311,7 +311,7 @@ def create_session(request, payload: SessionIn, slug: str = Slug):
 
 
 @router.patch("/editions/{slug}/sessions/{code}", response={200: SessionDetailOut, **WRITE_ERRORS},
-              auth=session_auth, summary="Change a draft session (only the fields given; staff)")
+              auth=api_auth, summary="Change a draft session (only the fields given; staff)")
 def update_session(request, payload: SessionPatch, slug: str = Slug, code: str = Code):
     _require_editor(request)
     edition = _edition(slug)
@@ -326,7 +326,7 @@ def update_session(request, payload: SessionPatch, slug: str = Slug, code: str =
 
 
 @router.post("/editions/{slug}/sessions/{code}/cancel", response={200: SessionDetailOut, **WRITE_ERRORS},
-             auth=session_auth, summary="Cancel a draft session (staff)")
+             auth=api_auth, summary="Cancel a draft session (staff)")
 def cancel_session(request, slug: str = Slug, code: str = Code):
     _require_editor(request)
     edition = _edition(slug)
@@ -334,7 +334,7 @@ def cancel_session(request, slug: str = Slug, code: str = Code):
     return Status(200, _draft_out(request, session, edition))
 
 
-@router.post("/editions/{slug}/publish", response={201: VersionOut, **WRITE_ERRORS}, auth=session_auth,
+@router.post("/editions/{slug}/publish", response={201: VersionOut, **WRITE_ERRORS}, auth=api_auth,
              summary="Publish the draft programme as a new version (staff)")
 def publish(request, payload: PublishIn, slug: str = Slug):
     _require_editor(request)
