@@ -342,3 +342,17 @@ def test_export_query_count_does_not_grow_with_the_programme(url):
     cached, _response = count_queries(client.get, url.replace("/", "/editions/large/", 1))
     assert cached == 2  # the edition and its latest version: the file itself comes from the cache
     cache.clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/programme.ics", "/schedule.xml", "/schedule.json"])
+def test_export_etag_gives_304_until_the_next_publication(url):
+    edition, _built = published_edition()
+    client = Client()
+    first = client.get(url)
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert (again.status_code, again["ETag"], again.content) == (304, etag, b"")
+    publish_programme(edition=edition, actor=StaffFactory())
+    after = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert (after.status_code, after["ETag"] != etag) == (200, True)

@@ -8,7 +8,7 @@ URL, so publishing a new version moves the key on and a stale file is never serv
 import hashlib
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -67,17 +67,29 @@ def _respond(body: bytes, kind: str, filename: str) -> HttpResponse:
     return response
 
 
+def _etag(key: str) -> str:
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
+
+
 def _programme_export(request, kind: str, slug: str | None) -> HttpResponse:
     edition = _edition_or_404(slug)
     version = latest_version(edition)
     base_url = request.build_absolute_uri("/")
     key = export_cache_key(kind, edition, version, base_url)
+    etag = _etag(key)
+    # Calendar apps poll these files: answer 304 while the programme version has not moved on.
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
     body = cache.get(key)
     if body is None:
         body = _build(kind, edition, version, base_url)
         cache.set(key, body, CACHE_SECONDS)
     filename = {"ics": "programme.ics", "xml": "schedule.xml", "json": "schedule.json"}[kind]
-    return _respond(body, kind, f"{edition.slug}-{filename}")
+    response = _respond(body, kind, f"{edition.slug}-{filename}")
+    response["ETag"] = etag
+    return response
 
 
 @require_GET
