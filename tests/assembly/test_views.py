@@ -103,8 +103,8 @@ def test_item_page_query_count_does_not_grow_with_votes(client):
     assert counts[0] == counts[1]
 
 
-def _open_election(n=3):
-    a = make_assembly(n)
+def _open_election(n=3, slug="ga"):
+    a = make_assembly(n, slug=slug)
     item, election, codes, shares = make_election(a)
     services.open_meeting(meeting=a.meeting, actor=a.staff)
     for d in a.delegates:
@@ -183,3 +183,33 @@ def test_live_panel_and_state_api(client):
     assert state == {"status": "open", "present": 3, "represented": 3, "seats": 3,
                      "quorum": {"met": True, "have": 3, "needed": 2, "total": 3}}
     assert client.get("/api/v1/assembly/meetings/nope/state").status_code == 404
+
+
+@pytest.mark.parametrize(("language", "heading"), [("fr", "Réunions statutaires"), ("es", "Reuniones estatutarias"),
+                                                   ("zh-hans", "法定会议")])
+def test_meeting_list_is_translated(client, language, heading):
+    from django.conf import settings as django_settings
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    r = client.get(reverse("assembly:meetings"))
+    assert (r.status_code, f"<h1>{heading}</h1>" in r.content.decode()) == (200, True)
+
+
+def test_meeting_list_query_count_does_not_grow(client):
+    counts = []
+    for n in (1, 6):
+        for i in range(n):
+            a = make_assembly(1, slug=f"m{n}-{i}")
+            services.open_meeting(meeting=a.meeting, actor=a.staff)
+        counts.append(count_queries(client.get, reverse("assembly:meetings"))[0])
+    assert counts[0] == counts[1]
+
+
+def test_board_query_count_does_not_grow_with_ballots(client):
+    counts = []
+    for n in (2, 6):
+        a, item, election, codes, _shares = _open_election(n, slug=f"ga{n}")
+        for m, d in zip(a.members, a.delegates, strict=True):
+            services.cast_ballot(election=election, member=m, user=d, ballot=_ballot(election, codes[m.pk]))
+        counts.append(count_queries(client.get, reverse("assembly:board", args=[election.public_id]))[0])
+    assert counts[0] == counts[1]
