@@ -65,9 +65,9 @@ def test_urbis_cli_name_maps_to_the_command(tmp_path):
 def test_standalone_verifier_module_runs_without_django(tmp_path):
     first, final = _records()
     good = _write(tmp_path, "g.json", final)
-    code = ("import runpy, sys; sys.argv = ['v', %r]; "
+    code = (f"import runpy, sys; sys.argv = ['v', {good!r}]; "
             "import urbis.assembly.verifier.__main__ as m; rc = m.main(sys.argv[1:]); "
-            "print('django' in sys.modules); raise SystemExit(rc)") % good
+            "print('django' in sys.modules); raise SystemExit(rc)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (out.returncode, out.stdout.splitlines()) == (0, ["OK: 2 ballots, 10 proofs checked; result [[1, 1]]",
                                                              "False"])
