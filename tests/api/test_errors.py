@@ -91,3 +91,11 @@ def test_document_error_responses_adds_errors_without_overriding_declared_ones()
     assert sorted(out["paths"]["/a"]["post"]["responses"]) == ["400", "401", "403", "404", "409", "422"]
     assert out["paths"]["/a"]["post"]["responses"]["404"] == {"description": "mine"}
     assert "ApiError" in out["components"]["schemas"]
+
+
+def test_error_messages_are_translated():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        response = _client().get("/missing")
+    assert response.json()["error"] == {"code": "not_found", "message": "Introuvable.", "field": None}
