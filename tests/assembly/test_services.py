@@ -203,6 +203,8 @@ def test_secret_election_end_to_end_with_one_trustee_absent_and_verified_after_e
     assert item.result["elected"] == [{"elected": [0, 1], "tied": []}]
     report = verify_record(election_record(election))
     assert (report.ok, report.errors, report.result) == (True, [], [weighted])
+    from urbis.assembly.documents import minutes_pdf
+    assert minutes_pdf(a.meeting)[:5] == b"%PDF-"
 
 
 def test_secret_ballots_leave_no_link_to_members_in_audit_or_tables():

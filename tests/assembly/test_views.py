@@ -213,3 +213,14 @@ def test_board_query_count_does_not_grow_with_ballots(client):
             services.cast_ballot(election=election, member=m, user=d, ballot=_ballot(election, codes[m.pk]))
         counts.append(count_queries(client.get, reverse("assembly:board", args=[election.public_id]))[0])
     assert counts[0] == counts[1]
+
+
+def test_minutes_pdf_lists_the_roll_call_and_is_hidden_while_in_preparation(client):
+    a, item = _open_motion(3)
+    for m, d, choice in zip(a.members, a.delegates, ("yes", "yes", "no"), strict=True):
+        services.cast_roll_call(item=item, member=m, user=d, choice=choice)
+    services.close_item(item=item, actor=a.staff)
+    r = client.get(reverse("assembly:minutes", args=[a.meeting.slug]))
+    assert (r.status_code, r["Content-Type"], r.content[:5]) == (200, "application/pdf", b"%PDF-")
+    draft = make_assembly(1, slug="draft")
+    assert client.get(reverse("assembly:minutes", args=[draft.meeting.slug])).status_code == 404

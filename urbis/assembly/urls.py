@@ -15,6 +15,7 @@ urlpatterns = [
     path("elections/<uuid:public_id>/trustee/", views.trustee_page, name="trustee"),
     path("<slug:slug>/", views.meeting_detail, name="meeting"),
     path("<slug:slug>/live/", views.meeting_live, name="live"),
+    path("<slug:slug>/minutes.pdf", views.minutes, name="minutes"),
     path("<slug:slug>/items/<int:item_id>/", views.item_detail, name="item"),
     path("<slug:slug>/items/<int:item_id>/vote/", views.roll_call_vote, name="roll_call_vote"),
     path("<slug:slug>/items/<int:item_id>/log.json", views.item_log, name="item_log"),

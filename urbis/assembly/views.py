@@ -126,6 +126,19 @@ def item_log(request, slug: str, item_id: int):
 
 
 @require_GET
+def minutes(request, slug: str):
+    """The minutes of the meeting as a PDF (public once the meeting has opened)."""
+    from django.http import HttpResponse
+
+    from .documents import minutes_pdf
+
+    meeting = _meeting(request, slug)
+    response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="minutes-{meeting.slug}.pdf"'
+    return response
+
+
+@require_GET
 def board(request, public_id):
     """The election's public bulletin board: credentials, ballots by tracker, tally, result."""
     election = _election(request, public_id)
