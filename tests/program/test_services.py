@@ -600,3 +600,26 @@ def test_control_without_the_edition_lock_the_room_is_double_booked(monkeypatch)
     assert results == ["created", "created"]  # the race the lock prevents
     assert Session.objects.filter(room=rooms[0]).count() == 2
 
+
+
+@pytest.mark.django_db
+def test_publish_programme_query_count_does_not_grow(staff):
+    from tests.helpers import count_queries
+
+    counts = []
+    for n in (4, 24):
+        edition, rooms, streams = edition_with_venue()
+        theme = Theme.objects.order_by("pk").first()
+        for i in range(n):
+            session = SessionFactory(edition=edition, room=rooms[i % 2], stream=streams[i % 2],
+                                     starts_at=at(edition, i // 20, 8 + (i % 20) // 2),
+                                     ends_at=at(edition, i // 20, 8 + (i % 20) // 2, 50))
+            session.themes.add(theme)
+            SessionSpeaker.objects.create(session=session, person=PersonFactory())
+        services.publish_programme(edition=edition, actor=staff)
+        SessionFactory(edition=edition, room=rooms[0], stream=streams[0], starts_at=at(edition, 5, 20),
+                       ends_at=at(edition, 5, 21))
+        queries, version = count_queries(services.publish_programme, edition=edition, actor=staff)
+        assert (version.number, version.sessions.count(), len(version.changes["added"])) == (2, n + 1, 1)
+        counts.append(queries)
+    assert counts[0] == counts[1]
