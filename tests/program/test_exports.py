@@ -165,7 +165,8 @@ def test_session_ics_closed_session_hidden_from_anonymous_and_shown_to_staff():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/sessions/NOPE.ics", "/editions/nope/programme.ics", "/editions/nope/schedule.xml",
+@pytest.mark.parametrize("url", ["/sessions/NOPE.ics", "/sessions/%00.ics", "/sessions/%E2%9C%93%20x.ics",
+                                 "/sessions/ABCDEFGHIJKLMN.ics", "/editions/nope/programme.ics", "/editions/nope/schedule.xml",
                                  "/editions/nope/schedule.json", "/editions/nope/sessions/GEN000.ics"])
 def test_unknown_edition_or_session_is_404(url):
     published_edition()

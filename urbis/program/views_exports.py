@@ -6,6 +6,7 @@ URL, so publishing a new version moves the key on and a stale file is never serv
 """
 
 import hashlib
+import re
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
@@ -110,6 +111,8 @@ def schedule_json(request, slug: str | None = None):
 @require_GET
 def session_ics(request, code: str, slug: str | None = None):
     """One session of the current (or given) edition; non-public ones only for those who may see them."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,12}", code):
+        raise Http404(_("No such session."))  # never hand the database a code it could choke on
     edition = _edition_or_404(slug)
     version = latest_version(edition)
     if version is None:
