@@ -444,6 +444,18 @@ def test_update_edition_changes_given_fields(staff):
     assert AuditEntry.objects.get().data == {"changed": ["name", "time_zone"]}
 
 
+@pytest.mark.django_db
+def test_update_edition_moves_current_and_skips_audit_when_nothing_changes(staff):
+    old, new = EditionFactory(is_current=True), EditionFactory()
+    services.update_edition(edition=new, actor=staff, is_current=True)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.is_current, new.is_current) == (False, True)
+    services.update_edition(edition=new, actor=staff, name=new.name)
+    assert list(AuditEntry.objects.values_list("action", "data")) == [
+        ("program.edition.updated", {"changed": ["is_current"]})]
+
+
 @pytest.mark.parametrize(("overrides", "code"), [
     ({"time_zone": "Nowhere/Else"}, "unknown_time_zone"),
     ({"ends_on": dt.date(2021, 11, 1)}, "end_before_start"),

@@ -216,7 +216,11 @@ def update_edition(*, edition: Edition, actor, slug: str = KEEP, name: str = KEE
                    join_opens_minutes: int = KEEP, is_current: bool = KEEP, description: str = KEEP) -> Edition:
     """Change an edition's fields (only those given); audited with the fields that changed."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    given = {k: v for k, v in locals().items() if k in EDITION_FIELDS and v is not KEEP}
+    offered = {"slug": slug, "name": name, "number": number, "starts_on": starts_on, "ends_on": ends_on,
+               "time_zone": time_zone, "venue_city": venue_city, "venue_country": venue_country, "venue": venue,
+               "format": format, "join_opens_minutes": join_opens_minutes, "is_current": is_current,
+               "description": description}
+    given = {k: v for k, v in offered.items() if v is not KEEP}
     values = {f: given.get(f, getattr(edition, f)) for f in EDITION_FIELDS}
     validate_edition(slug=values["slug"], name=values["name"], starts_on=values["starts_on"],
                      ends_on=values["ends_on"], time_zone=values["time_zone"], format=values["format"],
@@ -386,7 +390,10 @@ def update_session(*, session: Session, actor, title: str = KEEP, abstract: str 
                    stream: Stream | None = KEEP, starts_at: dt.datetime = KEEP, ends_at: dt.datetime = KEEP,
                    capacity: int | None = KEEP, speakers: Sequence[tuple[Person, str]] | None = KEEP) -> Session:
     """Change a draft session (only the fields given); locks the edition while checking bookings; audited."""
-    given = {k: v for k, v in locals().items() if k in SESSION_FIELDS and v is not KEEP}
+    offered = {"title": title, "abstract": abstract, "part": part, "type": type, "mode": mode,
+               "visibility": visibility, "languages": languages, "room": room, "stream": stream,
+               "starts_at": starts_at, "ends_at": ends_at, "capacity": capacity}
+    given = {k: v for k, v in offered.items() if v is not KEEP}
     if "languages" in given:
         given["languages"] = list(given["languages"])
     edition = _lock_edition(session.edition_id)
