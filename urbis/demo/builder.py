@@ -14,6 +14,7 @@ from django.db import transaction
 STEPS: list[str] = [
     "urbis.demo.members",
     "urbis.demo.programme",
+    "urbis.demo.awards",
     "urbis.demo.registration",
     "urbis.demo.assembly",
 ]
