@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.cache import cache as django_cache
 
-from tests.factories import PersonFactory, StaffFactory, UserFactory
+from tests.factories import EditionFactory, PersonFactory, StaffFactory, UserFactory
 from tests.helpers import count_queries
 from tests.program.programme_builders import add_session, at, current_edition, publish
 from urbis.core.middleware import TZ_COOKIE
@@ -165,3 +165,27 @@ def test_members_only_and_closed_session_pages_are_never_served_from_the_cache(c
         assert client.get("/sessions/M/").status_code == 302
     client.force_login(StaffFactory())
     assert (client.get("/sessions/B/").status_code, client.get("/sessions/M/").status_code) == (200, 200)
+
+
+def test_programme_state_follows_the_current_edition_and_its_latest_version(edition):
+    from urbis.program.selectors import programme_state
+
+    state = programme_state()
+    assert (state.edition_id, state.time_zone, state.version_number) == (edition.pk, "Asia/Shanghai", 1)
+    publish(edition)
+    EditionFactory(starts_on=dt.date(2030, 1, 1), ends_on=dt.date(2030, 1, 2))  # newer, but not current
+    assert (programme_state().edition_id, programme_state().version_number) == (edition.pk, 2)
+
+
+def test_programme_state_without_editions_or_versions():
+    from urbis.program.selectors import programme_state
+
+    assert programme_state() is None
+    edition = current_edition()
+    assert (programme_state().edition_id, programme_state().version_number) == (edition.pk, 0)
+
+
+def test_anonymous_cache_hit_costs_one_query(client, edition):
+    for url in ("/programme/", "/sessions/A/", "/speakers/"):
+        client.get(url)
+        assert count_queries(client.get, url)[0] == 1, url

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from urbis.members.models import Person
@@ -134,3 +135,29 @@ def sessions_of_speaker(*, version: ProgrammeVersion, person: Person, user) -> Q
 def sessions_by_codes(*, version: ProgrammeVersion, codes: Iterable[str]) -> QuerySet[Session]:
     return (Session.objects.filter(version=version, code__in=list(codes))
             .select_related("room", "stream", "part").order_by("starts_at", "title"))
+
+
+@dataclass(frozen=True)
+class ProgrammeState:
+    edition_id: int
+    time_zone: str
+    edition_updated_at: str
+    version_number: int  # 0 before the first publication
+
+
+def programme_state() -> ProgrammeState | None:
+    """The current edition's id, zone, last change and latest version number, in ONE plain query:
+    what a cached public page's key is made of, read on every request so that a publication is
+    seen at once (the same edition as `current_edition`)."""
+    edition_table = connection.ops.quote_name(Edition._meta.db_table)
+    version_table = connection.ops.quote_name(ProgrammeVersion._meta.db_table)
+    sql = (f"SELECT e.id, e.time_zone, e.updated_at, "  # noqa: S608 - table names from the models, no input
+           f"(SELECT MAX(v.number) FROM {version_table} v WHERE v.edition_id = e.id) "
+           f"FROM {edition_table} e ORDER BY e.is_current DESC, e.starts_on DESC LIMIT 1")
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return ProgrammeState(edition_id=row[0], time_zone=row[1], edition_updated_at=str(row[2]),
+                          version_number=row[3] or 0)

@@ -1,12 +1,14 @@
 """Public pages of the programme (readable without JavaScript), the personal agenda and its feeds.
 
-Views parse and permit, call selectors / agenda services, and render. Fragments without personal
-content are cached for anonymous visitors (see `cache.py`); everything personal is rendered per request.
+Views parse and permit, call selectors / agenda services, and render. The programme, session and
+speakers pages are cached whole for anonymous visitors (see `cache.py`); pages of logged-in people,
+which show personal things (bookmarks, Join, their own closed sessions), are rendered per request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from urbis.core.errors import DomainError
 from urbis.core.taxonomies import METROPOLITAN_ASPECTS, OUTCOME_AREAS, SDGS
+from urbis.core.timezones import is_valid_zone
 from urbis.members.models import Person
 
 from . import agenda as agenda_services
@@ -156,21 +159,38 @@ def _join_state(user, session, *, now: dt.datetime) -> dict | None:
             "opens_at": session.starts_at - dt.timedelta(minutes=session.edition.join_opens_minutes)}
 
 
+def _anonymous_page_key(request, page: str, *, by_day: bool = False) -> str | None:
+    """The cache key of an anonymous visitor's page (None for anyone else, or before publication).
+
+    Read from one plain query (`selectors.programme_state`) so that a cache hit costs almost nothing;
+    `by_day` adds today's date in the display zone (the programme opens on today when it can)."""
+    if not cache.is_cacheable(request.user):
+        return None
+    state = selectors.programme_state()
+    if state is None or not state.version_number or not is_valid_zone(state.time_zone):
+        return None
+    zone = getattr(request, "display_tz", None) or zoneinfo.ZoneInfo(state.time_zone)
+    variant = state.edition_updated_at
+    if by_day:
+        variant += f"|{timezone.now().astimezone(zone).date()}"
+    return cache.page_key(request, page=page, edition_id=state.edition_id, version_number=state.version_number,
+                          zone_name=str(zone), variant=variant)
+
+
 # ---------------------------------------------------------------- programme
 
 @require_GET
 def programme(request):
+    key = _anonymous_page_key(request, "programme", by_day=True)
+    hit = cache.cached_page(request, key)
+    if hit is not None:
+        return hit
     edition, version = _edition_and_version(request)
     if version is None:
         return _not_published(request, edition)
     zones = _zone_context(request, edition)
     display_zone = zones["display_zone"]
     today = timezone.now().astimezone(display_zone).date()
-    key = cache.page_key(request, page="programme", edition_id=edition.pk, version_number=version.number,
-                         zone_name=str(display_zone), variant=str(today))
-    hit = cache.cached_page(request, key)
-    if hit is not None:
-        return hit
     parts = list(edition.parts.all())
     rooms = list(edition.rooms.all())
     filters, problems = parse_filters(request.GET, parts=parts, rooms=rooms)
@@ -200,16 +220,15 @@ def programme(request):
 
 @require_GET
 def session_detail(request, code: str):
+    # Only pages that an anonymous visitor may see are ever stored, and the version is in the key.
+    key = _anonymous_page_key(request, "session")
+    hit = cache.cached_page(request, key)
+    if hit is not None:
+        return hit
     edition, version = _edition_and_version(request)
     if version is None:
         raise Http404
     zones = _zone_context(request, edition)
-    # Only pages that an anonymous visitor may see are ever stored, and the version is in the key.
-    key = cache.page_key(request, page="session", edition_id=edition.pk, version_number=version.number,
-                         zone_name=str(zones["display_zone"]))
-    hit = cache.cached_page(request, key)
-    if hit is not None:
-        return hit
     session = selectors.published_session(version=version, code=code)
     if session is None:
         raise Http404
@@ -271,14 +290,13 @@ def session_bookmark(request, code: str):
 
 @require_GET
 def speakers(request):
-    edition, version = _edition_and_version(request)
-    if version is None:
-        return _not_published(request, edition)
-    key = cache.page_key(request, page="speakers", edition_id=edition.pk, version_number=version.number,
-                         zone_name="")
+    key = _anonymous_page_key(request, "speakers")
     hit = cache.cached_page(request, key)
     if hit is not None:
         return hit
+    edition, version = _edition_and_version(request)
+    if version is None:
+        return _not_published(request, edition)
     q = " ".join((request.GET.get("q") or "").split())[:MAX_QUERY_LENGTH]
     people = selectors.speakers_of_version(version=version, user=request.user)
     for word in q.split():
