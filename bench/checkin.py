@@ -161,3 +161,7 @@ def main() -> None:
     raise SystemExit(1 if bad else 0)
 
 
+
+
+if __name__ == "__main__":
+    main()
