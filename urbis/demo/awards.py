@@ -184,7 +184,14 @@ def _panel_people(ctx: DemoContext):
     experts = [p for p in ctx.data["people"] if p.function in ("expert", "researcher") and p is not juror
                and p.organisation is not None and p.country]
     experts.sort(key=lambda p: p.slug)
-    chosen = rng.sample(experts, COMMITTEE + JURY - (1 if juror else 0))
+    rng.shuffle(experts)
+    # panel members from distinct countries, so own-country conflicts never leave a submission short of reviewers
+    seen = {juror.country} if juror else set()
+    chosen = []
+    for person in experts:
+        if person.country not in seen and len(chosen) < COMMITTEE + JURY - (1 if juror else 0):
+            seen.add(person.country)
+            chosen.append(person)
     committee = chosen[:COMMITTEE]
     jury = chosen[COMMITTEE:] + ([juror] if juror else [])
     return committee, jury
