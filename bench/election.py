@@ -53,7 +53,7 @@ UNUSABLE = "!"  # noqa: S105 - an unusable password hash: nobody logs in as thes
 # ---------------------------------------------------------------------------------- child modes
 
 
-def prepare(voters: int, out: str) -> None:
+def prepare(voters: int, out: str, questions_count: int = QUESTIONS_PER_REGION) -> None:
     """Child: a meeting of `voters` members with delegates (sessions), an open election; write what clients need."""
     import datetime as dt
 
@@ -87,7 +87,7 @@ def prepare(voters: int, out: str) -> None:
     RoleGrant.objects.bulk_create([RoleGrant(user=d, role=Role.VOTING_DELEGATE) for d in delegates])
     item = services.add_item(meeting=meeting, kind="election", title="Board", actor=staff)
     questions = [{"id": f"region{r}", "title": f"Region {r}", "choices": ["A", "B", "C", "D"], "min": 0, "max": 2}
-                 for r in range(QUESTIONS_PER_REGION)]
+                 for r in range(questions_count)]
     trustees = [User.objects.create(email=f"trustee{i}@bench.example", password=UNUSABLE) for i in range(3)]
     election = services.create_election(item=item, questions=questions, trustees=trustees, threshold=2, actor=staff)
     shares = {t.index: services.take_trustee_share(trustee=t, user=t.user) for t in election.trustees.all()}
@@ -201,7 +201,7 @@ def cast_all(base: str, info: dict, bodies: list[bytes], clients: int) -> dict:
             "p99": percentile_ms(latencies, 99)}
 
 
-def bench_cast(voters: int, kind: str) -> list[str]:
+def bench_cast(voters: int, kind: str, questions: int = QUESTIONS_PER_REGION) -> list[str]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"urbis-bench-election-{kind}-"))
     pg_folder = server = None
     bin_dir = ""
@@ -216,7 +216,8 @@ def bench_cast(voters: int, kind: str) -> list[str]:
         env = child_env(data_dir, url)
         run([PYTHON, "-m", "urbis.cli", "migrate", "-v0"], env=env, timeout=600)
         info_file = data_dir / "info.json"
-        run([PYTHON, __file__, "--prepare", str(info_file), "--voters", str(voters)], env=env, timeout=900)
+        run([PYTHON, __file__, "--prepare", str(info_file), "--voters", str(voters), "--questions",
+             str(questions)], env=env, timeout=900)
         info = json.loads(info_file.read_text())
         t0 = time.perf_counter()
         bodies = make_ballots(info)
@@ -231,7 +232,7 @@ def bench_cast(voters: int, kind: str) -> list[str]:
         lines = [
             f"{kind:<8} cast: {voters} delegates, {min(voters, 100)} at once, all in {result['elapsed']:.1f} s; "
             f"p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms; statuses {result['statuses']} "
-            f"(ballot of {QUESTIONS_PER_REGION} questions × 4 choices; encryption in the client "
+            f"(ballot of {questions} question(s) × 4 choices; encryption in the client "
             f"{encrypt_ms:.0f} ms per ballot)",
             f"{kind:<8} close → verified result for {t['ballots']} ballots: {t['total']:.2f} s (close {t['close']:.2f}, "
             f"2 trustees {t['decrypt']:.2f}, verify {t['verify']:.2f} for {t['proofs']} proofs); "
@@ -391,10 +392,13 @@ def main() -> None:
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--tally", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--questions", type=int, default=QUESTIONS_PER_REGION,
+                        help="questions per ballot (6: Board by region; 1: presidency)")
     parser.add_argument("--skip-server", action="store_true")
+    parser.add_argument("--skip-crypto", action="store_true")
     args = parser.parse_args()
     if args.prepare:
-        prepare(int(args.voters), args.prepare)
+        prepare(int(args.voters), args.prepare, args.questions)
         return
     if args.tally:
         tally(args.tally, args.out)
@@ -402,12 +406,13 @@ def main() -> None:
     import os
 
     print(f"Machine: {machine()}; load average at start {os.getloadavg()[0]:.1f}", flush=True)
-    bench_proofs()
-    bench_plaintext()
+    if not args.skip_crypto:
+        bench_proofs()
+        bench_plaintext()
     if not args.skip_server:
         for kind in args.databases.split(","):
             for voters in (int(v) for v in args.voters.split(",")):
-                bench_cast(voters, kind)
+                bench_cast(voters, kind, args.questions)
 
 
 if __name__ == "__main__":

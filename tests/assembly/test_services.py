@@ -313,3 +313,32 @@ def test_trustee_share_is_shown_once_and_credentials_need_a_registrar():
     with pytest.raises(ValidationFailed):
         services.publish_credentials(election=election, credentials=creds[:1], actor=registrar)
     assert services.publish_credentials(election=election, credentials=creds, actor=registrar) == 2
+
+
+def test_online_presence_expires_after_the_window():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    a = make_assembly(2)
+    now = timezone.now()
+    services.record_heartbeat(meeting=a.meeting, user=a.delegates[0], at=now - dt.timedelta(seconds=89))
+    services.record_heartbeat(meeting=a.meeting, user=a.delegates[1], at=now - dt.timedelta(seconds=91))
+    assert meeting_state(a.meeting, now=now).present == {a.members[0].pk}
+
+
+def test_substitute_votes_when_designated_and_the_delegate_cannot_twice():
+    a = make_assembly(2)
+    substitute = UserFactory()
+    services.set_seat(meeting=a.meeting, member=a.members[1], delegate=a.delegates[1], substitute=substitute,
+                      actor=a.staff)
+    services.open_meeting(meeting=a.meeting, actor=a.staff)
+    services.record_heartbeat(meeting=a.meeting, user=substitute)
+    services.record_heartbeat(meeting=a.meeting, user=a.delegates[0])
+    item = services.add_item(meeting=a.meeting, kind="motion", title="M", actor=a.staff)
+    services.open_item(item=item, actor=a.staff)
+    services.cast_roll_call(item=item, member=a.members[1], user=substitute, choice="abstain")
+    with pytest.raises(Conflict):
+        services.cast_roll_call(item=item, member=a.members[1], user=a.delegates[1], choice="yes")
+    assert list(RollCallVote.objects.values_list("member_id", "cast_by_id", "choice")) == [
+        (a.members[1].pk, substitute.pk, "abstain")]
