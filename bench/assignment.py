@@ -54,7 +54,7 @@ def run(label, n, m, k, top, min_load=None, max_load=None, regions=False, check_
     lo, hi = solver.even_bounds(n, m, k)
     problem = solver.Problem(n_submissions=n, n_reviewers=m, k=k, min_load=lo if min_load is None else min_load,
                              max_load=hi if max_load is None else max_load, subs=subs, revs=revs, affinity=affs,
-                             reviewer_region=(rev_country % 6).tolist() if regions else None)
+                             reviewer_region=[r % 4 for r in range(m)] if regions else None)
     tracemalloc.start()
     started = time.perf_counter()
     solution = solver.solve(problem)
