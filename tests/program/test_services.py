@@ -505,6 +505,20 @@ def test_publish_programme_lists_changed_details(venue, staff):
 
 
 @pytest.mark.django_db
+def test_publish_programme_lists_speaker_and_theme_changes(venue, staff):
+    edition, rooms, streams = venue
+    a = _create(edition, rooms, streams, staff, speakers=[(PersonFactory(), "speaker")])
+    b = _create(edition, rooms, streams, staff, room=rooms[1], stream=streams[1])
+    c = _create(edition, rooms, streams, staff, starts_at=at(edition, 1, 10), ends_at=at(edition, 1, 11))
+    services.publish_programme(edition=edition, actor=staff)
+    services.set_session_speakers(session=a, speakers=[(PersonFactory(), "moderator")], actor=staff)
+    services.update_session(session=b, actor=staff, themes=[Theme.objects.order_by("pk").first()])
+    second = services.publish_programme(edition=edition, actor=staff)
+    assert second.changes["changed"] == [{"code": a.code, "title": a.title}, {"code": b.code, "title": b.title}]
+    assert c.code not in str(second.changes)
+
+
+@pytest.mark.django_db
 def test_publish_programme_refuses_conflicts_unless_allowed(venue, staff):
     edition, rooms, streams = venue
     person = PersonFactory()

@@ -64,6 +64,24 @@ def _details(session: Session) -> tuple:
             session.visibility, list(session.languages or []), session.capacity)
 
 
+def _relations(session: Session) -> dict:
+    """Speakers, themes and SDGs, for those the caller prefetched (never a query per session)."""
+    cache = getattr(session, "_prefetched_objects_cache", {})
+    out = {}
+    if "speaker_links" in cache:
+        out["speakers"] = [(link.person_id, link.role) for link in session.speaker_links.all()]
+    if "themes" in cache:
+        out["themes"] = sorted(t.pk for t in session.themes.all())
+    if "sdgs" in cache:
+        out["sdgs"] = sorted(g.pk for g in session.sdgs.all())
+    return out
+
+
+def _relations_differ(before: Session, after: Session) -> bool:
+    old, new = _relations(before), _relations(after)
+    return any(old[key] != new[key] for key in old.keys() & new.keys())
+
+
 def compute_changes(*, previous: dict[str, Session], current: dict[str, Session]) -> dict:
     """The change list between two states of a programme, keyed by session code."""
     added, moved, cancelled, removed, changed = [], [], [], [], []
@@ -77,7 +95,7 @@ def compute_changes(*, previous: dict[str, Session], current: dict[str, Session]
             continue
         if _placement(before) != _placement(session):
             moved.append({"code": code, "title": session.title, "from": _placement(before), "to": _placement(session)})
-        elif _details(before) != _details(session):
+        elif _details(before) != _details(session) or _relations_differ(before, session):
             changed.append({"code": code, "title": session.title})
     for code, before in previous.items():
         if code not in current:
@@ -85,13 +103,20 @@ def compute_changes(*, previous: dict[str, Session], current: dict[str, Session]
     return {"added": added, "moved": moved, "cancelled": cancelled, "removed": removed, "changed": changed}
 
 
+def _published_for_diff(version: ProgrammeVersion, edition: Edition) -> dict[str, Session]:
+    from .conflicts import attach_places
+
+    sessions = list(version.sessions.prefetch_related("speaker_links", "themes", "sdgs"))
+    return {s.code: s for s in attach_places(sessions, edition=edition)}
+
+
 def pending_changes(*, edition: Edition, drafts: Iterable[Session] | None = None) -> dict:
     """The change list from the latest published version to the drafts (what publishing would record)."""
-    from .conflicts import attach_places, load_draft_sessions
+    from .conflicts import load_draft_sessions
 
     latest = edition.versions.order_by("-number").first()
-    previous = {s.code: s for s in attach_places(list(latest.sessions.all()), edition=edition)} if latest else {}
-    current = {s.code: s for s in (drafts if drafts is not None else load_draft_sessions(edition))}
+    previous = _published_for_diff(latest, edition) if latest else {}
+    current = {s.code: s for s in (drafts if drafts is not None else load_draft_sessions(edition, with_topics=True))}
     return compute_changes(previous=previous, current=current)
 
 
@@ -100,7 +125,7 @@ def publish_programme(*, edition: Edition, actor, note: str = "", allow_conflict
     """Copy the draft programme into a new numbered public version; audited (with the number of
     outstanding conflicts); locks the edition row. With ``allow_conflicts=False`` a programme that
     still has conflicts is refused (``unresolved_conflicts``)."""
-    from .conflicts import attach_places, find_conflicts, load_draft_sessions
+    from .conflicts import find_conflicts, load_draft_sessions
 
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     drafts = load_draft_sessions(edition, with_topics=True)
@@ -112,7 +137,7 @@ def publish_programme(*, edition: Edition, actor, note: str = "", allow_conflict
                                 "The programme still has %(n)d conflicts; tick “publish anyway” to publish it as it is.",
                                 conflict_count) % {"n": conflict_count}, code="unresolved_conflicts")
     latest = edition.versions.order_by("-number").first()
-    previous = {s.code: s for s in attach_places(list(latest.sessions.all()), edition=edition)} if latest else {}
+    previous = _published_for_diff(latest, edition) if latest else {}
     current = {s.code: s for s in drafts}
     number = (edition.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ProgrammeVersion.objects.create(

@@ -160,7 +160,7 @@ def editor(request):
     day = _pick_day(request, edition)
     rooms = list(edition.rooms.all())
     streams = list(edition.streams.all())
-    sessions = load_draft_sessions(edition, rooms=rooms, streams=streams)
+    sessions = load_draft_sessions(edition, rooms=rooms, streams=streams, with_topics=True)
     conflicts = find_conflicts(sessions, edition=edition)
     changes = services.pending_changes(edition=edition, drafts=sessions)
     days = [{"date": d, "count": 0} for d in services.edition_days(edition)]
@@ -363,7 +363,7 @@ def publish(request, edition):
         else:
             messages.success(request, _("Version %(number)d published.") % {"number": version.number})
             return redirect("program:editor_versions", edition=edition.slug)
-    sessions = load_draft_sessions(edition)
+    sessions = load_draft_sessions(edition, with_topics=True)
     changes = services.pending_changes(edition=edition, drafts=sessions)
     return render(request, "program/editor/publish.html", {
         "edition": edition, "form": form, "changes": _display_changes(changes, edition.zone),
