@@ -11,6 +11,7 @@ from tests.factories import EditionFactory, OrganisationFactory, StaffFactory, U
 from urbis.assembly import services
 from urbis.assembly.models import Ballot, Meeting
 from urbis.assembly.verifier import verify_record
+from urbis.assembly.verifier.ballots import canonical, public_credential
 
 PASSWORD = "correct horse battery"
 
@@ -95,6 +96,12 @@ def test_general_assembly_with_roll_call_and_verifiable_secret_election(page, mo
     for m, d in zip(members, delegates, strict=True):
         _as(page, d)
         page.goto(f"/assembly/elections/{election.public_id}/vote/")
+        if m == members[0]:  # the browser's encodings are byte-identical to the verifier's
+            sample = {"b": [1, "é", {"z": "中", "a": None}], "a": "x\"y"}
+            got = page.evaluate("([eid, code, obj]) => window.urbisSodiumReady.then((U) => "
+                                "[U.publicCredential(eid, code), U.canonical(obj)])",
+                                [str(election.public_id), codes[m.name], sample])
+            assert got == [public_credential(str(election.public_id), codes[m.name]), canonical(sample).decode()]
         page.fill("#code", codes[m.name])
         for value in picks[m.name]:
             page.check(f"fieldset[data-question=board] input[value='{value}']")
