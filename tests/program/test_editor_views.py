@@ -555,3 +555,26 @@ def test_admin_edition_form_shows_service_errors(client, overrides, field, messa
 def test_admin_edition_is_denied_to_plain_staff(client):
     client.force_login(StaffFactory())
     assert client.post("/admin/program/edition/add/", _edition_admin_data()).status_code == 403
+
+
+@pytest.mark.django_db
+def test_new_session_post_without_speaker_rows_is_a_form_error_not_a_500(staff_client, venue):
+    edition, rooms, streams = venue
+    data = {k: v for k, v in _form_data(edition, rooms, streams).items() if not k.startswith("speakers-")}
+    response = staff_client.post(reverse("program:editor_session_new", kwargs={"edition": edition.slug}), data)
+    assert response.status_code == 200
+    assert list(response.context["formset"].non_form_errors()) == [
+        "ManagementForm data is missing or has been tampered with. Missing fields: speakers-TOTAL_FORMS, "
+        "speakers-INITIAL_FORMS. You may need to file a bug report if the issue persists."]
+    assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_new_session_with_an_unknown_person_is_a_form_error(staff_client, venue):
+    edition, rooms, streams = venue
+    data = _form_data(edition, rooms, streams, **{"speakers-0-person": "999999"})
+    response = staff_client.post(reverse("program:editor_session_new", kwargs={"edition": edition.slug}), data)
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors["person"] == [
+        "Select a valid choice. 999999 is not one of the available choices."]
+    assert Session.objects.count() == 0
