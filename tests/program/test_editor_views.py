@@ -578,3 +578,15 @@ def test_new_session_with_an_unknown_person_is_a_form_error(staff_client, venue)
     assert response.context["formset"].forms[0].errors["person"] == [
         "Select a valid choice. 999999 is not one of the available choices."]
     assert Session.objects.count() == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "zh-hans"])
+@pytest.mark.django_db
+def test_editor_pages_render_in_every_language(staff_client, venue, language):
+    edition, rooms, streams = venue
+    session = _draft(edition, rooms, streams)
+    staff_client.cookies["django_language"] = language
+    for name in ("editor", "new", "edit", "move", "delete", "publish", "versions"):
+        method, url = _urls(edition, session)[name]
+        response = staff_client.get(url)
+        assert (name, response.status_code, response.headers["Content-Language"]) == (name, 200, language)
