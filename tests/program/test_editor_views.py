@@ -590,3 +590,18 @@ def test_editor_pages_render_in_every_language(staff_client, venue, language):
         method, url = _urls(edition, session)[name]
         response = staff_client.get(url)
         assert (name, response.status_code, response.headers["Content-Language"]) == (name, 200, language)
+
+
+@pytest.mark.django_db
+def test_editor_grid_on_a_dst_change_day_places_sessions_by_wall_clock(staff_client):
+    edition, rooms, streams = edition_with_venue(time_zone="Europe/Paris", starts_on=dt.date(2021, 10, 30),
+                                                 ends_on=dt.date(2021, 10, 31), slug="paris", is_current=True)
+    zone = edition.zone
+    SessionFactory(edition=edition, room=rooms[0], stream=streams[0], code="EARLY",
+                   starts_at=dt.datetime(2021, 10, 31, 8, 0, tzinfo=zone),
+                   ends_at=dt.datetime(2021, 10, 31, 9, 0, tzinfo=zone))
+    response = staff_client.get(reverse("program:editor"), {"day": "2021-10-31"})
+    assert response.status_code == 200
+    assert [(b["session"].code, b["row_start"], b["row_end"], b["starts"].hour)
+            for b in response.context["grid"]["blocks"]] == [("EARLY", 2, 4, 8)]
+    assert "All times on this page are local times in Europe/Paris" in response.content.decode()
