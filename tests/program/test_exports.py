@@ -357,3 +357,13 @@ def test_export_etag_gives_304_until_the_next_publication(url):
     publish_programme(edition=edition, actor=StaffFactory())
     after = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert (after.status_code, after["ETag"] != etag) == (200, True)
+
+
+@pytest.mark.django_db
+def test_editing_the_edition_invalidates_the_cached_export():
+    edition, _built = published_edition()
+    client = Client()
+    assert edition.name.encode() in client.get("/schedule.json").content
+    edition.name = "Renamed congress"
+    edition.save(update_fields=["name", "updated_at"])
+    assert b"Renamed congress" in client.get("/schedule.json").content

@@ -2,7 +2,8 @@
 
 Public: everyone may read them; they hold the latest published version's public sessions only. Each
 file is cached under a key made of the edition, the latest version (id and number) and the site's base
-URL, so publishing a new version moves the key on and a stale file is never served.
+URL (and the edition's last change), so publishing a new version moves the key on and a stale file
+is never served.
 """
 
 import hashlib
@@ -42,7 +43,9 @@ def export_cache_key(kind: str, edition: Edition, version: ProgrammeVersion | No
                      extra: str = "") -> str:
     base = hashlib.sha256(base_url.encode()).hexdigest()[:16]
     number = f"{version.pk}.{version.number}" if version else "0"
-    return f"urbis:program:export:{kind}:{edition.pk}:{number}:{base}:{extra}"
+    # The edition's own fields (name, zone …) are in every file too: an edit of the edition moves the key.
+    edited = edition.updated_at.timestamp() if edition.updated_at else 0
+    return f"urbis:program:export:{kind}:{edition.pk}:{number}:{edited}:{base}:{extra}"
 
 
 def public_programme(edition: Edition, version: ProgrammeVersion | None) -> list[Session]:
