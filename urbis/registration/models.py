@@ -74,7 +74,7 @@ class Registration(BaseModel):
                    models.Index(fields=["edition", "status", "waitlisted_at"])]
 
     def __str__(self) -> str:
-        return f"{self.full_name} ({self.edition.slug})" if self.edition_id else self.full_name
+        return f"{self.full_name} (#{self.pk})" if self.pk else self.full_name
 
     @property
     def full_name(self) -> str:
