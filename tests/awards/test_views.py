@@ -339,3 +339,11 @@ def test_report_pdf_denied_when_hidden(client, db):
     assert client.get(f"/awards/reports/{job.pk}/download/").status_code == 403
 
 
+
+
+def test_pages_come_out_in_the_visitors_language(client, cycle):
+    client.cookies["django_language"] = "fr"
+    response = client.get(f"/awards/{cycle.slug}/")
+    assert "Appel à candidatures" in response.content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert "征集申报" in client.get(f"/awards/{cycle.slug}/").content.decode()
