@@ -11,7 +11,7 @@ from urbis.demo.builder import STEPS, build_demo
 from urbis.program.conflicts import draft_sessions_for_checks, find_conflicts
 from urbis.program.models import Session, SessionSpeaker
 
-from .conftest import FAST_HASHERS
+from .conftest import FAST_HASHERS, OWN_STEPS
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _local_days(sessions, edition):
 
 
 def test_steps_start_with_members_and_programme():
-    assert STEPS[:2] == ["urbis.demo.members", "urbis.demo.programme"]
+    assert STEPS[:2] == OWN_STEPS
 
 
 def _snapshot():
@@ -32,12 +32,12 @@ def _snapshot():
 def test_two_builds_are_identical():
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         with transaction.atomic():
-            build_demo(scale=1, seed=2021)
+            build_demo(scale=1, seed=2021, steps=OWN_STEPS)
             first = _snapshot()
             first_speakers = sorted(SessionSpeaker.objects.filter(session__version__isnull=True).values_list(
                 "session__code", "person__slug", "role", "position"))
             transaction.set_rollback(True)
-        build_demo(scale=1, seed=2021)
+        build_demo(scale=1, seed=2021, steps=OWN_STEPS)
     assert len(first) == 150
     assert _snapshot() == first
     assert sorted(SessionSpeaker.objects.filter(session__version__isnull=True).values_list(
@@ -46,7 +46,7 @@ def test_two_builds_are_identical():
 
 def test_scale_two_doubles_sessions_rooms_and_speakers_without_conflicts():
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        ctx = build_demo(scale=2, seed=2021)
+        ctx = build_demo(scale=2, seed=2021, steps=OWN_STEPS)
     edition = ctx.data["edition"]
     drafts = Session.objects.filter(edition=edition, version__isnull=True)
     assert drafts.count() == 300
@@ -54,3 +54,19 @@ def test_scale_two_doubles_sessions_rooms_and_speakers_without_conflicts():
     assert (edition.rooms.count(), edition.streams.count()) == (12, 8)
     assert SessionSpeaker.objects.filter(session__version__isnull=True).values("person").distinct().count() == 600
     assert find_conflicts(draft_sessions_for_checks(edition), edition=edition) == []
+
+
+def test_build_demo_records_each_step_and_writes_its_lines():
+    lines = []
+
+    class Out:
+        def write(self, text):
+            lines.extend(text.splitlines())
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        ctx = build_demo(scale=1, seed=2021, steps=OWN_STEPS, stdout=Out())
+    assert list(ctx.timings) == OWN_STEPS
+    assert [line.split(":")[0] for line in lines] == ["Members", "Programme"]
+    assert lines[0].startswith("Members: 140 member governments in 93 countries and 6/6 regions; "
+                               "31 other organisations; 444 people. [")
+    assert ctx.log == []

@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.management.base import CommandError
 from django.test.utils import override_settings
 
 from tests.factories import OrganisationFactory
+from urbis.demo.builder import STEPS
 from urbis.demo.management.commands import demo as demo_command
 from urbis.members.models import Organisation
 from urbis.program.models import Edition, Session
@@ -27,16 +29,21 @@ def _password() -> str:
     return (settings.DATA_DIR / "demo-admin-password").read_text().strip()
 
 
-def test_demo_no_serve_builds_and_prints_the_admin_login():
+def test_demo_no_serve_builds_every_step_and_prints_the_admin_login():
     output = _run("--no-serve")
     lines = output.splitlines()
     assert lines[0] == "Building the demo edition at scale 1…"
+    # each step's last line ends with its time
+    timed = [line for line in lines if re.search(r" \[\d+\.\d s\]$", line)]
+    assert len(timed) == len(STEPS)
+    assert [timed[0].split(":")[0], timed[1].split(":")[0]] == ["Members", "Programme"]
     assert f"Admin login: admin@urbis.example / {_password()}" in lines
     assert "Site: http://127.0.0.1:8000/ — staff pages at http://127.0.0.1:8000/staff/" in lines
     assert Edition.objects.filter(slug="guangzhou-2021").count() == 1
     assert Session.objects.filter(version__isnull=True).count() == 150
 
 
+@pytest.mark.usefixtures("own_steps_only")
 def test_demo_second_run_keeps_the_data_and_the_password():
     _run("--no-serve")
     first_ids = sorted(Session.objects.values_list("pk", flat=True))
@@ -48,6 +55,7 @@ def test_demo_second_run_keeps_the_data_and_the_password():
     assert sorted(Session.objects.values_list("pk", flat=True)) == first_ids
 
 
+@pytest.mark.usefixtures("own_steps_only")
 def test_demo_other_scale_without_reset_says_how():
     _run("--no-serve")
     output = _run("--no-serve", "--scale", "2")
@@ -66,7 +74,7 @@ def _fresh_content_types():
     ContentType.objects.clear_cache()
 
 
-@pytest.mark.usefixtures("_fresh_content_types")
+@pytest.mark.usefixtures("_fresh_content_types", "own_steps_only")
 def test_demo_reset_rebuilds():
     _run("--no-serve")
     OrganisationFactory(name="Not in the demo", slug="not-in-the-demo")
@@ -77,6 +85,7 @@ def test_demo_reset_rebuilds():
     assert f"Admin login: admin@urbis.example / {_password()}" in output
 
 
+@pytest.mark.usefixtures("own_steps_only")
 def test_demo_refuses_a_database_with_other_data():
     OrganisationFactory(name="Somebody else's city", slug="somebody-else")
     with pytest.raises(CommandError, match="--reset"):
@@ -85,12 +94,14 @@ def test_demo_refuses_a_database_with_other_data():
     assert Organisation.objects.count() == 1
 
 
+@pytest.mark.usefixtures("own_steps_only")
 def test_demo_bad_scale_is_refused():
     with pytest.raises(CommandError, match="--scale must be 1 or more"):
         _run("--no-serve", "--scale", "0")
     assert Edition.objects.count() == 0
 
 
+@pytest.mark.usefixtures("own_steps_only")
 def test_demo_without_no_serve_starts_the_production_server(monkeypatch):
     calls = []
     real_call_command = demo_command.call_command

@@ -16,7 +16,7 @@ def _local_days(sessions, edition):
     return sorted({timezone.localtime(s.starts_at, edition.zone).date() for s in sessions})
 
 
-def test_edition(demo):
+def test_edition(own_demo):
     edition = Edition.objects.get(slug="guangzhou-2021")
     assert current_edition() == edition
     assert (edition.name, edition.number, edition.starts_on, edition.ends_on, edition.time_zone, edition.venue_city,
@@ -27,8 +27,8 @@ def test_edition(demo):
         "World Congress", "Global Mayors' Forum", "Statutory meetings", "Award ceremony", "Side events"]
 
 
-def test_rooms_and_streams(demo):
-    edition = demo.data["edition"]
+def test_rooms_and_streams(own_demo):
+    edition = own_demo.data["edition"]
     assert list(Room.objects.filter(edition=edition).values_list("name", "capacity")) == [
         ("Plenary Hall", 2000), ("Pearl River Hall", 800), ("Lingnan Room", 300), ("Baiyun Room", 250),
         ("Canton Room", 150), ("Five Rams Room", 80)]
@@ -38,8 +38,8 @@ def test_rooms_and_streams(demo):
     assert streams[0].url == "https://stream.urbis.example/guangzhou-2021/main-stream"
 
 
-def test_sessions_figures(demo):
-    edition = demo.data["edition"]
+def test_sessions_figures(own_demo):
+    edition = own_demo.data["edition"]
     drafts = Session.objects.filter(edition=edition, version__isnull=True)
     assert drafts.count() == 150
     assert _local_days(drafts, edition) == [dt.date(2021, 11, d) for d in range(8, 14)]
@@ -56,10 +56,10 @@ def test_sessions_figures(demo):
     assert drafts.values("code").distinct().count() == 150
 
 
-def test_speakers_figures(demo):
+def test_speakers_figures(own_demo):
     links = SessionSpeaker.objects.filter(session__version__isnull=True)
     assert links.values("person").distinct().count() == 300
-    assert len(demo.data["speakers"]) == 300
+    assert len(own_demo.data["speakers"]) == 300
     assert set(links.values_list("role", flat=True)) == set(SpeakerRole.values)
     # every session has speakers, numbered from 0 without gaps
     by_session = {}
@@ -69,8 +69,8 @@ def test_speakers_figures(demo):
     assert all(sorted(p) == list(range(len(p))) for p in by_session.values())
 
 
-def test_special_sessions(demo):
-    specials = demo.data["special_sessions"]
+def test_special_sessions(own_demo):
+    specials = own_demo.data["special_sessions"]
     summary = {key: (s.title, s.type, s.visibility, s.part.slug) for key, s in specials.items()}
     assert summary == {
         "opening": ("Opening plenary: Our Common Metropolitan Future", SessionType.PLENARY, Visibility.PUBLIC,
@@ -91,16 +91,16 @@ def test_special_sessions(demo):
     assert {link.person.function for link in mayors.speaker_links.all()} <= {"mayor", "governor"}
 
 
-def test_no_conflicts_in_the_draft_or_the_published_programme(demo):
-    edition = demo.data["edition"]
+def test_no_conflicts_in_the_draft_or_the_published_programme(own_demo):
+    edition = own_demo.data["edition"]
     assert find_conflicts(draft_sessions_for_checks(edition), edition=edition) == []
     published = list(published_sessions(edition))
     assert len(published) == 150
     assert find_conflicts(published, edition=edition) == []
 
 
-def test_two_published_versions_with_a_change_list(demo):
-    edition = demo.data["edition"]
+def test_two_published_versions_with_a_change_list(own_demo):
+    edition = own_demo.data["edition"]
     versions = list(ProgrammeVersion.objects.filter(edition=edition).order_by("number"))
     assert [(v.number, v.sessions.count()) for v in versions] == [(1, 150), (2, 150)]
     assert {k: len(v) for k, v in versions[0].changes.items()} == {

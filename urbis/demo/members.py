@@ -2,8 +2,9 @@
 organisations, NGOs, academia, media; people; the admin and the demo users.
 
 Leaves in ``ctx.data``: ``members`` (the member-government Organisations, host first),
-``organisations`` (all Organisations), ``people`` (all Persons), ``heads`` (member → its mayor or
-governor), ``admin`` and ``users`` (role → User), ``host`` (Guangzhou's Organisation).
+``organisations`` (all Organisations), ``people`` (all Persons), ``heads`` (member pk → its mayor or
+governor), ``admin``, ``users`` (role → User, and e-mail → the same User), ``demo_people`` (e-mail →
+the demo user's Person), ``host`` (Guangzhou's Organisation).
 """
 
 from __future__ import annotations
@@ -284,7 +285,8 @@ def build(ctx: DemoContext) -> None:
     ctx.data["host"] = members[0]
     people, heads = _people(ctx, members, others)
     admin, users = ensure_demo_users()
-    ctx.data["admin"], ctx.data["users"] = admin, users
+    # Later steps look the demo users up by role ("juror") or by e-mail ("juror@urbis.example"): both work.
+    ctx.data["admin"], ctx.data["users"] = admin, {**users, **{u.email: u for u in users.values()}}
     demo_people = _link_demo_people(ctx, users, members)
     Person.objects.bulk_create(people + demo_people)
     ctx.data["people"] = people + demo_people
