@@ -373,6 +373,12 @@ def test_bookmark_requires_login(client, edition):
     assert Bookmark.objects.count() == 0
 
 
+def test_bookmark_with_htmx_when_logged_out_sends_to_the_login_page(client, edition):
+    response = client.post("/sessions/OPEN/bookmark/", {"action": "add"}, HTTP_HX_REQUEST="true")
+    assert (response.status_code, response["HX-Redirect"]) == (401, "/accounts/login/?next=/sessions/OPEN/")
+    assert Bookmark.objects.count() == 0
+
+
 def test_bookmark_add_and_remove_without_javascript(client, edition):
     user = UserFactory()
     client.force_login(user)

@@ -30,7 +30,7 @@ from urbis.members.models import Person
 
 from . import agenda as agenda_services
 from . import cache, permissions, selectors, timeline
-from .enums import LANGUAGE_CHOICES, LANGUAGE_CODES, SessionMode, Visibility
+from .enums import LANGUAGE_CHOICES, LANGUAGE_CODES, SessionMode, SessionStatus, Visibility
 
 MAX_QUERY_LENGTH = 100
 
@@ -334,7 +334,7 @@ def now_and_next(request):
         return _not_published(request, edition)
     now = timezone.now()
     qs = selectors.programme_sessions(version=version, user=request.user, filters=selectors.ProgrammeFilters())
-    candidates = list(qs.filter(ends_at__gt=now).exclude(status="cancelled")[:60])
+    candidates = list(qs.filter(ends_at__gt=now).exclude(status=SessionStatus.CANCELLED)[:60])
     running, upcoming = timeline.now_and_next(candidates, now=now, limit=10)
     selectors.prefetch_for_listing(running + upcoming)
     return render(request, "program/public/now.html",
