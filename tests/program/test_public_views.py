@@ -119,6 +119,17 @@ def test_programme_shows_closed_sessions_to_staff_and_to_their_speakers(client, 
     assert codes_on_page(client.get("/programme/", {"day": "2021-11-09"})) == ["HEAL", "MEMB"]
 
 
+def test_programme_grid_shows_both_sessions_of_a_double_booked_room(client, edition):
+    hall = edition.rooms.get(name="Hall")
+    add_session(edition, code="CLASH", title="Double booked", room=hall, mode=SessionMode.IN_PERSON,
+                starts_at=at(edition, edition.starts_on, 10, 30), ends_at=at(edition, edition.starts_on, 11, 30))
+    publish(edition)
+    content = client.get("/programme/").content.decode()
+    placed = dict(re.findall(r'grid-column:(\d+);[^"]*" data-code="([^"]+)"', content)[i][::-1] for i in range(3))
+    assert placed == {"OPEN": "2", "CLASH": "3", "MOB": "4"}
+    assert 'grid-column:2 / span 2">Hall' in content
+
+
 def test_programme_list_view(client, edition):
     response = client.get("/programme/", {"view": "list", "day": "2021-11-08"})
     assert codes_on_page(response) == ["OPEN", "MOB"]

@@ -118,6 +118,21 @@ def test_build_grid_on_the_day_the_clocks_go_back_repeats_the_hour():
     assert [(c.session.code, c.row, c.span) for c in grid.cells] == [("A", 1, 2), ("B", 4, 2)]
 
 
+def test_build_grid_gives_overlapping_sessions_of_one_room_their_own_lanes():
+    hall, side = Room(1, "Hall", 0), Room(2, "Side", 1)
+    sessions = [
+        S("A", utc(2021, 11, 8, 2, 0), utc(2021, 11, 8, 3, 0), room=hall),
+        S("B", utc(2021, 11, 8, 2, 30), utc(2021, 11, 8, 3, 30), room=hall),  # overlaps A: second lane
+        S("C", utc(2021, 11, 8, 3, 0), utc(2021, 11, 8, 4, 0), room=hall),  # after A: back in the first lane
+        S("D", utc(2021, 11, 8, 2, 0), utc(2021, 11, 8, 3, 0), room=side),
+    ]
+    grid = timeline.build_grid(sessions, SHANGHAI, slot_minutes=30)
+    assert [(c.label, c.start, c.lanes) for c in grid.columns] == [("Hall", 1, 2), ("Side", 3, 1)]
+    assert grid.width == 3
+    assert [(c.session.code, c.column, c.row, c.span) for c in grid.cells] == [
+        ("A", 1, 1, 2), ("D", 3, 1, 2), ("B", 2, 2, 2), ("C", 1, 3, 2)]
+
+
 def test_build_grid_of_no_sessions_is_empty():
     grid = timeline.build_grid([], LONDON)
     assert (grid.is_empty, grid.columns, grid.rows) == (True, [], [])

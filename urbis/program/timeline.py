@@ -54,6 +54,8 @@ class GridColumn:
     key: tuple
     label: str
     kind: str  # "room", "stream" or "other"
+    start: int = 1  # first grid column (1-based) of this room
+    lanes: int = 1  # grid columns it spans: more than one when its sessions overlap (a conflict)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ class Grid:
     @property
     def is_empty(self) -> bool:
         return not self.cells
+
+    @property
+    def width(self) -> int:
+        """Number of grid columns, lanes included."""
+        return sum(c.lanes for c in self.columns)
 
 
 def _column_of(session: Any) -> GridColumn:
@@ -105,7 +112,27 @@ def build_grid(sessions: Iterable[Any], zone: ZoneInfo, *, slot_minutes: int = 3
     if not sessions:
         return grid
     columns = sorted({_column_of(s) for s in sessions}, key=lambda c: (_KIND_ORDER[c.kind], c.key[1], c.label))
-    index = {c.key: i + 1 for i, c in enumerate(columns)}
+    # Two sessions of one room at the same time (a conflict the organisers chose to publish) get
+    # side-by-side lanes, so that neither hides the other.
+    lane_of: dict[int, int] = {}
+    lanes_in: dict[tuple, int] = {}
+    for column in columns:
+        ends: list[dt.datetime] = []
+        for session in (s for s in sessions if _column_of(s).key == column.key):
+            lane = next((i for i, end in enumerate(ends) if end <= session.starts_at), len(ends))
+            if lane == len(ends):
+                ends.append(session.ends_at)
+            else:
+                ends[lane] = session.ends_at
+            lane_of[id(session)] = lane
+        lanes_in[column.key] = len(ends)
+    placed, start = [], 1
+    for column in columns:
+        placed.append(GridColumn(key=column.key, label=column.label, kind=column.kind, start=start,
+                                 lanes=lanes_in[column.key]))
+        start += lanes_in[column.key]
+    columns = placed
+    index = {c.key: c.start for c in columns}
     # Arithmetic on aware datetimes of one ZoneInfo is wall-clock arithmetic: count rows in UTC.
     origin = _floor_local(sessions[0].starts_at, zone, slot_minutes).astimezone(dt.UTC)
     slot = dt.timedelta(minutes=slot_minutes)
@@ -116,7 +143,8 @@ def build_grid(sessions: Iterable[Any], zone: ZoneInfo, *, slot_minutes: int = 3
     for s in sessions:
         first = int((s.starts_at - origin) // slot)
         last = max(first + 1, math.ceil((s.ends_at - origin) / slot))
-        grid.cells.append(GridCell(session=s, column=index[_column_of(s).key], row=first + 1, span=last - first))
+        grid.cells.append(GridCell(session=s, column=index[_column_of(s).key] + lane_of[id(s)], row=first + 1,
+                                   span=last - first))
     return grid
 
 
