@@ -619,3 +619,12 @@ def test_agenda_makes_a_constant_number_of_queries(client):
 def test_programme_speaks_the_visitors_language(client, edition, language, expected):
     page = text(client.get("/programme/", HTTP_ACCEPT_LANGUAGE=language))
     assert [phrase in page for phrase in expected] == [True] * len(expected)
+
+
+def test_programme_and_session_pages_link_the_calendar_exports(client, edition):
+    programme = client.get("/programme/").content.decode()
+    links = re.findall(r'href="(/programme\.ics|/schedule\.json|/schedule\.xml)"', programme)
+    assert links == ["/programme.ics", "/schedule.json", "/schedule.xml"]
+    assert [client.get(link).status_code for link in links] == [200, 200, 200]
+    assert 'href="/sessions/OPEN.ics"' in client.get("/sessions/OPEN/").content.decode()
+    assert client.get("/sessions/OPEN.ics").status_code == 200
