@@ -21,3 +21,12 @@ def review_setup(db, cycle):
     round = services.create_round(cycle=cycle, panel=panel, name="Screening", actor=None, k=2, criteria=CRITERIA)
     services.run_assignment(round=round, actor=None)
     return round, members, subs
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Pages activate the visitor's language in the test thread; services' messages are asserted in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

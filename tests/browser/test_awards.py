@@ -43,7 +43,7 @@ def test_award_cycle_end_to_end(page):
     page.locator("textarea[name=description]").press_sequentially(
         "Safe drinking water, sanitation and new toilets for every household; wastewater is treated.", delay=5)
     suggestion = page.locator("[data-confirm-sdg='6']")
-    suggestion.wait_for()
+    suggestion.wait_for(timeout=30_000)
     assert page.locator("#sdg-suggestions button").count() == 3
     suggestion.click()
     assert page.locator("input[name=sdgs][value='6']").is_checked()
