@@ -347,3 +347,18 @@ def test_pages_come_out_in_the_visitors_language(client, cycle):
     assert "Appel à candidatures" in response.content.decode()
     client.cookies["django_language"] = "zh-hans"
     assert "征集申报" in client.get(f"/awards/{cycle.slug}/").content.decode()
+
+
+def test_reviewer_declares_conflict_allowed_assigned_denied_other(client, review_setup):
+    round, members, _subs = review_setup
+    a = Assignment.objects.filter(round=round, member=members[0]).select_related("submission").first()
+    assigned = set(Assignment.objects.filter(submission=a.submission).values_list("member_id", flat=True))
+    outsider = next(m for m in members if m.pk not in assigned)
+    client.force_login(outsider.person.user)
+    assert client.post(f"/awards/review/{a.pk}/conflict/", {"reason": "x"}).status_code == 403
+    client.force_login(members[0].person.user)
+    response = client.post(f"/awards/review/{a.pk}/conflict/", {"reason": "My former employer"})
+    assert response["Location"] == "/awards/review/"
+    assert not Assignment.objects.filter(pk=a.pk).exists()
+    assert list(members[0].declared_conflicts.values_list("submission_id", "reason")) == [
+        (a.submission_id, "My former employer")]

@@ -375,11 +375,12 @@ def run_assignment(*, round: Round, actor) -> AssignmentRun:
     rules = {(r.submission_id, r.member_id): r.kind for r in PairRule.objects.filter(round=round)}
     kept = {(a.submission_id, a.member_id) for a in Assignment.objects.filter(
         round=round, review__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ABSTAINED, ReviewStatus.DRAFT])}
-    pairs, pinned = [], set()
+    pairs, pinned, conflicted = [], set(), []
     for s in subs:
         for m in members:
             key = (s.pk, m.pk)
             if conflict_reasons(m, s):
+                conflicted.append(key)
                 continue
             if rules.get(key) == PairRuleKind.FORBID and key not in kept:
                 continue
@@ -398,6 +399,9 @@ def run_assignment(*, round: Round, actor) -> AssignmentRun:
     except solver.Infeasible as exc:
         raise ValidationFailed(_("No assignment satisfies the conflicts, k and the load bounds."),
                                code="assignment_infeasible") from exc
+    for sub_id, member_id in conflicted:  # a conflict found after assignment: drop the unfinished pair
+        Assignment.objects.filter(round=round, submission_id=sub_id, member_id=member_id).exclude(
+            review__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ABSTAINED]).delete()
     aff = {(s, r): a for s, r, a in pairs}
     chosen = {(subs[s].pk, members[r].pk): aff[(s, r)] for s, r in solution.pairs}
     Assignment.objects.filter(round=round).exclude(

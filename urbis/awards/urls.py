@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.my_submissions, name="mine"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:assignment_id>/", views.review_detail, name="review"),
+    path("review/<int:assignment_id>/conflict/", views.review_conflict, name="review_conflict"),
     path("vote/confirm/<str:token>/", views.vote_confirm, name="vote_confirm"),
     path("reports/<int:job_id>/", views.report_status, name="report_status"),
     path("reports/<int:job_id>/download/", views.report_download, name="report_download"),

@@ -417,6 +417,25 @@ def review_detail(request, assignment_id):
         "criteria": [(c, values.get(c.pk, request.POST.get(f"c{c.pk}", ""))) for c in criteria], "others": others})
 
 
+@login_required
+@require_POST
+def review_conflict(request, assignment_id):
+    """The assigned reviewer declares a conflict of interest: the assignment is dropped."""
+    assignment = get_object_or_404(Assignment.objects.select_related(
+        "submission", "member__person__organisation"), pk=assignment_id)
+    _deny(permissions.can_review(request.user, assignment))
+    try:
+        if getattr(assignment, "review", None) is not None and assignment.review.status in ("submitted", "abstained"):
+            raise services.Conflict(_("This review has already been submitted."), code="review_closed")
+        services.declare_conflict(member=assignment.member, submission=assignment.submission, actor=request.user,
+                                  reason=request.POST.get("reason", "")[:300])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("awards:review", assignment_id=assignment.pk)
+    messages.success(request, _("Conflict of interest recorded; the secretariat will reassign this submission."))
+    return redirect("awards:review_list")
+
+
 # ---------------------------------------------------------------- public: showcase, vote, report
 
 
