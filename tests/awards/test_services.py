@@ -370,3 +370,17 @@ def test_report_job_builds_pdf(cycle, django_capture_on_commit_callbacks):
     job.refresh_from_db()
     assert (job.status, job.progress) == ("done", 100)
     assert job.file.read(5) == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_rerun_drops_a_draft_review_that_became_conflicted(review_setup):
+    round, members, _subs = review_setup
+    a = _assignment_of(round, members[0])
+    c = list(round.criteria.all())
+    services.save_review(assignment=a, actor=members[0].person.user, scores={c[0].pk: 5})
+    person = members[0].person
+    person.country = a.submission.country
+    person.save()
+    services.run_assignment(round=round, actor=None)
+    assert not Assignment.objects.filter(submission=a.submission, member=members[0]).exists()
+    assert Assignment.objects.filter(submission=a.submission).count() == 2

@@ -399,9 +399,11 @@ def run_assignment(*, round: Round, actor) -> AssignmentRun:
     except solver.Infeasible as exc:
         raise ValidationFailed(_("No assignment satisfies the conflicts, k and the load bounds."),
                                code="assignment_infeasible") from exc
-    for sub_id, member_id in conflicted:  # a conflict found after assignment: drop the unfinished pair
-        Assignment.objects.filter(round=round, submission_id=sub_id, member_id=member_id).exclude(
-            review__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ABSTAINED]).delete()
+    unfinished = {(a.submission_id, a.member_id): a.pk for a in Assignment.objects.filter(round=round).exclude(
+        review__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ABSTAINED])}
+    stale = [unfinished[key] for key in conflicted if key in unfinished]
+    if stale:  # a conflict became known after the assignment: drop those unfinished pairs
+        Assignment.objects.filter(pk__in=stale).delete()
     aff = {(s, r): a for s, r, a in pairs}
     chosen = {(subs[s].pk, members[r].pk): aff[(s, r)] for s, r in solution.pairs}
     Assignment.objects.filter(round=round).exclude(
