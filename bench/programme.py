@@ -1,7 +1,8 @@
 """Benchmark of the public programme: the demo edition at scale 1 and 10, served by the production server.
 
 For each scale it
-1. builds the demo (`urbis demo --no-serve --scale N`) in a fresh temporary data folder (SQLite);
+1. migrates and builds the demo at scale N in a fresh temporary data folder (SQLite) — the members and
+   programme steps, which are what the anonymous pages read (``--all-steps`` builds every step);
 2. in a child process, asks the pages once through Django's test client with `CaptureQueriesContext`
    (SQL queries per request, cold cache and warm cache), and writes the bytes of the programme
    page into the static root as `bench/programme.html`;
@@ -39,6 +40,9 @@ from bench.loadgen import LoadResult, run_load, wait_for_server  # noqa: E402
 PYTHON = sys.executable
 STATIC_COPY = "bench/programme.html"
 TARGETS = {"ratio": 0.5, "p99_ms": 50.0, "queries": 10}
+# What the anonymous programme pages read: the members (speakers' affiliations) and the programme.
+# Registration, awards and assembly data do not change these pages; --all-steps builds them too.
+PROGRAMME_STEPS = ["urbis.demo.members", "urbis.demo.programme"]
 
 
 def machine() -> str:
@@ -101,6 +105,19 @@ def inspect() -> None:
     print(json.dumps(report))
 
 
+def build(scale: int, all_steps: bool) -> None:
+    """Child mode: migrate and build the demo; only the steps the public programme reads unless all_steps."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from urbis.demo.builder import build_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    build_demo(scale=scale, stdout=sys.stdout, steps=None if all_steps else PROGRAMME_STEPS)
+
+
 def run(cmd: list[str], *, env: dict, timeout: float) -> str:
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
@@ -108,17 +125,19 @@ def run(cmd: list[str], *, env: dict, timeout: float) -> str:
     return done.stdout
 
 
-def bench_scale(scale: int, *, duration: float, connections: int, keep: bool) -> dict:
+def bench_scale(scale: int, *, duration: float, connections: int, keep: bool, all_steps: bool) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"urbis-bench-programme-s{scale}-"))
     env = child_env(data_dir)
     server = None
     try:
         began = time.perf_counter()
-        run([PYTHON, "-m", "urbis.cli", "demo", "--no-serve", "--scale", str(scale)], env=env, timeout=600)
+        steps_log = run([PYTHON, str(Path(__file__).resolve()), "--build", str(scale)]
+                        + (["--all-steps"] if all_steps else []), env=env, timeout=1800)
         build_seconds = time.perf_counter() - began
+        print(steps_log.strip(), flush=True)
         info = json.loads(run([PYTHON, str(Path(__file__).resolve()), "--inspect"], env=env, timeout=300)
                           .strip().splitlines()[-1])
-        print(f"scale {scale}: {info['sessions']} published sessions, demo built in {build_seconds:.1f} s; "
+        print(f"scale {scale}: {info['sessions']} published sessions, migrated and built in {build_seconds:.1f} s; "
               f"statuses {info['status']}; page bytes {info['bytes']}", flush=True)
 
         port = free_port()
@@ -190,13 +209,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--scales", default="1,10")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folders")
+    parser.add_argument("--all-steps", action="store_true",
+                        help="build the whole demo (registration, awards, assembly too), not only what the pages read")
     parser.add_argument("--inspect", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inspect:
         inspect()
         return
-    runs = [bench_scale(int(s), duration=args.duration, connections=args.connections, keep=args.keep)
-            for s in args.scales.split(",")]
+    if args.build:
+        build(args.build, args.all_steps)
+        return
+    print(f"Machine: {machine()}", flush=True)
+    runs = [bench_scale(int(s), duration=args.duration, connections=args.connections, keep=args.keep,
+                        all_steps=args.all_steps) for s in args.scales.split(",")]
     print("\n".join(summary(runs)))
 
 
