@@ -342,3 +342,38 @@ def test_substitute_votes_when_designated_and_the_delegate_cannot_twice():
         services.cast_roll_call(item=item, member=a.members[1], user=a.delegates[1], choice="yes")
     assert list(RollCallVote.objects.values_list("member_id", "cast_by_id", "choice")) == [
         (a.members[1].pk, substitute.pk, "abstain")]
+
+
+def _full_rule(meeting, member, user):
+    """The reference answer: representation over the whole meeting (as the live quorum panel computes it)."""
+    state = meeting_state(meeting, also_present_user=user)
+    via = state.representation.by.get(member.pk)
+    if via is None:
+        return "proxy_refused" if member.pk in state.representation.refused else "not_representing"
+    seat = state.seat_of[via]
+    return via if user.pk in (seat.delegate_id, seat.substitute_id) else "not_representing"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_can_cast_for_agrees_with_the_whole_meeting_representation(seed):
+    import random
+
+    rng = random.Random(seed)
+    a = make_assembly(7, proxy_cap=rng.choice([1, 2]), slug=f"eq{seed}")
+    members = a.members
+    for grantor in rng.sample(members, 4):
+        holder = rng.choice([m for m in members if m != grantor])
+        try:
+            services.appoint_proxy(meeting=a.meeting, grantor=grantor, holder=holder, actor=a.staff)
+        except (Conflict, ValidationFailed):
+            pass
+    services.open_meeting(meeting=a.meeting, actor=a.staff)
+    for i in rng.sample(range(7), 3):
+        services.record_heartbeat(meeting=a.meeting, user=a.delegates[i])
+    for member in members:
+        for user in a.delegates:
+            try:
+                got = services._can_cast_for(meeting=a.meeting, member=member, user=user).pk
+            except PermissionDenied as exc:
+                got = exc.code
+            assert got == _full_rule(a.meeting, member, user), (member, user)

@@ -30,16 +30,20 @@ def seats(meeting: Meeting) -> QuerySet[ElectorateMember]:
     return meeting.electorate.select_related("member", "delegate", "substitute").order_by("member__name")
 
 
-def present_user_ids(meeting: Meeting, *, now: dt.datetime | None = None) -> set[int]:
-    """People present: checked in on site for the edition, or with the meeting page open recently."""
+def present_user_ids(meeting: Meeting, *, now: dt.datetime | None = None, among: set[int] | None = None) -> set[int]:
+    """People present: checked in on site for the edition, or with the meeting page open recently
+    (only those in `among`, when given)."""
     now = now or timezone.now()
-    online = set(Heartbeat.objects.filter(meeting=meeting, last_seen__gte=now - dt.timedelta(
-        seconds=meeting.presence_seconds)).values_list("user_id", flat=True))
+    beats = Heartbeat.objects.filter(meeting=meeting, last_seen__gte=now - dt.timedelta(seconds=meeting.presence_seconds))
+    if among is not None:
+        beats = beats.filter(user_id__in=among)
+    online = set(beats.values_list("user_id", flat=True))
     try:
         from urbis.registration.selectors import checked_in_user_ids
     except ImportError:  # registration not installed: online presence only
         return online
-    return online | checked_in_user_ids(edition=meeting.edition)
+    on_site = checked_in_user_ids(edition=meeting.edition)
+    return online | (on_site if among is None else on_site & among)
 
 
 def meeting_state(meeting: Meeting, *, also_present_user=None, now: dt.datetime | None = None) -> MeetingState:

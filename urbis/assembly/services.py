@@ -271,22 +271,40 @@ def open_item(*, item: AgendaItem, actor) -> AgendaItem:
 
 
 def _can_cast_for(*, meeting: Meeting, member: Organisation, user) -> Organisation:
-    """The member through which `user` casts `member`'s vote (itself, or the proxy holder); else raise."""
-    from .selectors import meeting_state
+    """The member through which `user` casts `member`'s vote (itself, or the proxy holder); else raise.
+
+    The same answer as `rules.representation` over the whole meeting (tested against it), computed
+    from the few rows that matter — the member's seat, its proxy holder and the holder's other
+    grantors — so that a vote costs the same with 140 or 1,000 members.
+    """
+    from django.db.models import Q
+
+    from .selectors import present_user_ids
 
     if not (user.is_authenticated and user.has_role(Role.VOTING_DELEGATE)):
         raise PermissionDenied(_("Only a designated voting delegate can vote."), code="not_a_delegate")
-    state = meeting_state(meeting, also_present_user=user)
-    via_id = state.representation.by.get(member.pk)
-    if via_id is None:
-        if member.pk in state.representation.refused:
-            raise PermissionDenied(_("The proxy does not count (%(why)s).") % {"why": state.representation.refused[
-                member.pk]}, code="proxy_refused")
+    mine = set(meeting.electorate.filter(Q(delegate=user) | Q(substitute=user)).values_list("member_id", flat=True))
+    if member.pk in mine:
+        return member
+    proxy = meeting.proxies.filter(grantor=member).first()
+    if proxy is None or not meeting.electorate.filter(member=member).exists():
         raise PermissionDenied(_("You do not represent this member."), code="not_representing")
-    seat = state.seat_of[via_id]
-    if user.pk not in (seat.delegate_id, seat.substitute_id):
+    grantors = list(meeting.proxies.filter(holder_id=proxy.holder_id).order_by("id").values_list("grantor_id", flat=True))
+    relevant = {proxy.holder_id, *grantors}
+    seats = list(meeting.electorate.filter(member_id__in=relevant).values_list("member_id", "delegate_id",
+                                                                                "substitute_id"))
+    people = {uid for _m, d, s in seats for uid in (d, s) if uid is not None}
+    present_users = present_user_ids(meeting, among=people) | {user.pk}
+    present = {m for m, d, s in seats if d in present_users or s in present_users} | (mine & relevant)
+    rep = rules.representation(seats=[rules.Seat(m) for m, _d, _s in seats], present=present,
+                               proxies={g: proxy.holder_id for g in grantors}, cap=meeting.proxy_cap)
+    via_id = rep.by.get(member.pk)
+    if via_id is None and member.pk in rep.refused:
+        raise PermissionDenied(_("The proxy does not count (%(why)s).") % {"why": rep.refused[member.pk]},
+                               code="proxy_refused")
+    if via_id is None or via_id not in mine:
         raise PermissionDenied(_("You do not represent this member."), code="not_representing")
-    return seat.member
+    return proxy.holder
 
 
 @transaction.atomic
@@ -470,10 +488,11 @@ def cast_ballot(*, election: Election, member: Organisation, user, ballot: dict,
     if election.status != ElectionStatus.OPEN:
         raise Conflict(_("This election is not open for voting."), code="voting_closed")
     _can_cast_for(meeting=election.item.meeting, member=member, user=user)
-    credentials = set(election.credentials.values_list("public_key", flat=True))
+    credential = ballot.get("credential") if isinstance(ballot, dict) else None
+    known = isinstance(credential, str) and election.credentials.filter(public_key=credential).exists()
     try:
         check_ballot(ballot, election_id=str(election.public_id), public_key=bytes.fromhex(election.public_key),
-                     questions=_questions(election), credentials=credentials)
+                     questions=_questions(election), credentials={credential} if known else set())
     except BallotInvalid as exc:
         raise ValidationFailed(_("The ballot was refused: %(why)s.") % {"why": exc}, code=exc.code) from exc
     return _store_ballot(election=election, member=member, ballot=ballot, lock=lock)
