@@ -6,7 +6,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from urbis.demo.builder import build_demo
@@ -43,6 +43,11 @@ def database_has_data() -> bool:
 
 def wipe_database() -> None:
     """Empty every table, then put the fixed reference data (SDGs, themes) back as the migration does."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Inside a transaction (tests), rows written earlier still have deferred foreign-key checks
+        # pending, and PostgreSQL refuses to TRUNCATE such tables; run the checks now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
     loader = import_module("urbis.core.migrations.0002_load_taxonomies")
     with transaction.atomic():
