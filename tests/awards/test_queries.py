@@ -78,3 +78,19 @@ def test_round_page_and_review_list_constant_queries(client):
     small = queries(client, "/awards/review/")
     client.force_login(big_members[0].person.user)
     assert queries(client, "/awards/review/") == small
+
+
+@pytest.mark.django_db
+def test_ranking_page_constant_queries(client):
+    from urbis.awards.models import Assignment
+
+    client.force_login(StaffFactory())
+    sizes = []
+    for n in (3, 9):
+        round, _members = _round(n)
+        c = list(round.criteria.all())
+        for a in Assignment.objects.filter(round=round).select_related("member__person"):
+            services.save_review(assignment=a, actor=a.member.person.user, submit=True,
+                                 scores={c[0].pk: 5, c[1].pk: 6, c[2].pk: 3})
+        sizes.append(queries(client, f"/awards/staff/rounds/{round.pk}/ranking/"))
+    assert sizes[0] == sizes[1]

@@ -1,8 +1,11 @@
 """A newcomer's path through the award: an applicant submits and gets SDG suggestions, staff run the
 assignment, a reviewer scores, staff shortlist, a citizen votes, the showcase and the SDG report show it."""
 
+import importlib
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 
 from tests.awards.conftest import CRITERIA
 from tests.awards.factories import CycleFactory, PanelFactory, PanelMemberFactory
@@ -21,6 +24,8 @@ def logout(page):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_award_cycle_end_to_end(page):
+    # Transactional tests flush the tables: put the taxonomies back (idempotent).
+    importlib.import_module("urbis.core.migrations.0002_load_taxonomies").load(apps, None)
     cycle = CycleFactory(slug="guangzhou-award-2021")
     staff = StaffFactory(email="staff@example.org")
     applicant = UserFactory(email="applicant@example.org")
