@@ -628,3 +628,20 @@ def test_programme_and_session_pages_link_the_calendar_exports(client, edition):
     assert [client.get(link).status_code for link in links] == [200, 200, 200]
     assert 'href="/sessions/OPEN.ics"' in client.get("/sessions/OPEN/").content.decode()
     assert client.get("/sessions/OPEN.ics").status_code == 200
+
+
+ODD_VALUES = ["\x00", "1e5", "-1", "x" * 5000, "２", "../../", "%", "' OR 1=1 --", "2021-02-30", "99999-01-01",
+              "0", "١"]
+
+
+@pytest.mark.parametrize("name", ["day", "sdg", "room", "part", "theme", "mode", "language", "q", "view"])
+def test_programme_answers_odd_input_with_a_page_never_an_error(client, edition, name):
+    statuses = {value: client.get("/programme/", {name: value}).status_code for value in ODD_VALUES}
+    assert statuses == dict.fromkeys(ODD_VALUES, 200)
+
+
+def test_odd_paths_are_404_never_an_error(client, edition):
+    paths = ["/sessions/%00/", "/sessions/" + "x" * 300 + "/", "/sessions/é/", "/agenda/é.ics",
+             "/agenda/" + "a" * 500 + ".ics", "/speakers/xx/"]
+    assert [client.get(path).status_code for path in paths] == [404] * len(paths)
+    assert client.get("/speakers/", {"q": "x" * 3000}).status_code == 200
