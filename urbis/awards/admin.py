@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Award, Criterion, Cycle, Panel, PanelMember, Round, Submission
+from .models import Award, Criterion, Cycle, DeclaredConflict, Panel, PanelMember, Round, Submission
 
 
 @admin.register(Award)
@@ -34,10 +34,18 @@ class PanelAdmin(admin.ModelAdmin):
     list_display = ["name", "cycle", "kind"]
 
 
+class DeclaredConflictInline(admin.TabularInline):
+    model = DeclaredConflict
+    extra = 0
+    raw_id_fields = ["organisation", "submission"]
+
+
 @admin.register(PanelMember)
 class PanelMemberAdmin(admin.ModelAdmin):
     list_display = ["person", "panel"]
     raw_id_fields = ["person"]
+    filter_horizontal = ["expertise_themes", "expertise_sdgs"]
+    inlines = [DeclaredConflictInline]
 
 
 @admin.register(Criterion)
