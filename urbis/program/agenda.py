@@ -7,9 +7,11 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from urbis.accounts.models import User
 from urbis.core.audit import log_action
 from urbis.core.errors import NotFound
 
@@ -18,7 +20,7 @@ from .models import AgendaFeed, Bookmark, Edition, ProgrammeVersion, Session
 
 
 @transaction.atomic
-def bookmark_session(*, user, edition: Edition, code: str) -> Bookmark:
+def bookmark_session(*, user: User, edition: Edition, code: str) -> Bookmark:
     """Add a published session the person may see to their agenda (idempotent); audited."""
     version = selectors.latest_version(edition)
     session = selectors.published_session(version=version, code=code) if version else None
@@ -32,7 +34,7 @@ def bookmark_session(*, user, edition: Edition, code: str) -> Bookmark:
 
 
 @transaction.atomic
-def remove_bookmark(*, user, edition: Edition, code: str) -> bool:
+def remove_bookmark(*, user: User, edition: Edition, code: str) -> bool:
     """Take a session out of the person's agenda; True if it was there; audited."""
     deleted, _rows = Bookmark.objects.filter(user=user, edition=edition, session_code=code).delete()
     if deleted:
@@ -40,14 +42,14 @@ def remove_bookmark(*, user, edition: Edition, code: str) -> bool:
     return bool(deleted)
 
 
-def bookmarked_codes(*, user, edition: Edition) -> set[str]:
+def bookmarked_codes(*, user: User | AnonymousUser, edition: Edition) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(Bookmark.objects.filter(user=user, edition=edition).values_list("session_code", flat=True))
 
 
 @transaction.atomic
-def rotate_agenda_feed_token(*, user) -> AgendaFeed:
+def rotate_agenda_feed_token(*, user: User) -> AgendaFeed:
     """Give the person a new secret feed URL (the old one stops working at once); audited."""
     token = secrets.token_urlsafe(32)
     feed, created = AgendaFeed.objects.select_for_update().get_or_create(user=user, defaults={"token": token})
@@ -59,7 +61,7 @@ def rotate_agenda_feed_token(*, user) -> AgendaFeed:
 
 
 @transaction.atomic
-def revoke_agenda_feed(*, user) -> bool:
+def revoke_agenda_feed(*, user: User) -> bool:
     """Switch the person's private feed off (its URL then answers 404); True if there was one; audited."""
     deleted, _rows = AgendaFeed.objects.filter(user=user).delete()
     if deleted:
@@ -67,11 +69,11 @@ def revoke_agenda_feed(*, user) -> bool:
     return bool(deleted)
 
 
-def feed_of(user) -> AgendaFeed | None:
+def feed_of(user: User) -> AgendaFeed | None:
     return AgendaFeed.objects.filter(user=user).first()
 
 
-def feed_owner(token: str):
+def feed_owner(token: str) -> User | None:
     """The user whose feed has this token, or None (unknown or revoked)."""
     if not token:
         return None
@@ -89,7 +91,7 @@ class Agenda:
         return timeline.bucket_by_day(self.sessions, zone)
 
 
-def agenda_of(*, user, edition: Edition, version: ProgrammeVersion | None = None) -> Agenda:
+def agenda_of(*, user: User, edition: Edition, version: ProgrammeVersion | None = None) -> Agenda:
     """The person's bookmarked sessions in the latest published version (speakers, themes and SDGs
     prefetched), with overlaps flagged (cancelled sessions are shown but never counted as overlapping)."""
     codes = bookmarked_codes(user=user, edition=edition)
