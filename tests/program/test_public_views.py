@@ -645,3 +645,15 @@ def test_odd_paths_are_404_never_an_error(client, edition):
              "/agenda/" + "a" * 500 + ".ics", "/speakers/xx/"]
     assert [client.get(path).status_code for path in paths] == [404] * len(paths)
     assert client.get("/speakers/", {"q": "x" * 3000}).status_code == 200
+
+
+def test_grid_cells_carry_a_bookmark_star_for_logged_in_people(client, edition):
+    user = UserFactory()
+    agenda.bookmark_session(user=user, edition=edition, code="OPEN")
+    assert "bookmark-form" not in client.get("/programme/").content.decode()
+    client.force_login(user)
+    content = client.get("/programme/").content.decode()
+    assert re.findall(r'data-code="(\w+)".*?aria-pressed="(\w+)"', content, re.S) == [("OPEN", "true"), ("MOB", "false")]
+    response = client.post("/sessions/MOB/bookmark/", {"action": "add", "compact": "1"}, HTTP_HX_REQUEST="true")
+    assert ('class="bookmark on compact"' in response.content.decode(), sorted(agenda.bookmarked_codes(
+        user=user, edition=edition))) == (True, ["MOB", "OPEN"])

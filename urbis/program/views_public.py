@@ -275,7 +275,7 @@ def session_bookmark(request, code: str):
     if request.htmx:
         return render(request, "program/public/_bookmark_button.html",
                       {"code": code, "bookmarked": bookmarked, "error": error,
-                       "next": _safe_next(request, session_url)})
+                       "compact": request.POST.get("compact") == "1", "next": _safe_next(request, session_url)})
     if error:
         messages.error(request, error)
         return HttpResponseRedirect(_safe_next(request, reverse("program:programme")))
