@@ -141,3 +141,12 @@ def test_heartbeat_denied_without_registration(client, edition):
     client.force_login(UserFactory())
     response = client.post(f"{BASE}/editions/{edition.slug}/sessions/{session.code}/heartbeat")
     assert response.status_code == 403
+
+
+def test_openapi_schema_and_out_of_range_ids(client, edition):
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    client.force_login(UserFactory())
+    response = client.get(f"{BASE}/registrations/99999999999999999999999")
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "validation_failed")
+    response = client.post(f"{BASE}/registrations/0/approve")
+    assert response.status_code == 422

@@ -30,6 +30,7 @@ from .schemas import (
 router = Router(tags=["registration"], auth=session_auth)
 
 SLUG = Path(..., max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
+PK = Path(..., ge=1, le=2**63 - 1)
 
 
 def _edition(slug: str) -> Edition:
@@ -75,7 +76,7 @@ def list_registrations(request, query: Query[RegistrationQuery]):
 
 @router.get("/registrations/{pk}", response={200: RegistrationOut, **errors(401, 404)},
             summary="One registration (yours, your delegation's, or any for staff)")
-def get_registration(request, pk: int):
+def get_registration(request, pk: int = PK):
     return _out(_registration(request, pk), request.auth)
 
 
@@ -105,7 +106,7 @@ def create_registration(request, payload: RegistrationIn, slug: str = SLUG):
 
 @router.post("/registrations/{pk}/cancel", response={200: RegistrationOut, **errors(401, 403, 404, 409)},
              summary="Cancel a registration (yours; staff any)")
-def cancel_registration(request, pk: int):
+def cancel_registration(request, pk: int = PK):
     registration = _registration(request, pk)
     if not permissions.can_cancel_registration(request.auth, registration):
         raise PermissionDenied()
@@ -114,7 +115,7 @@ def cancel_registration(request, pk: int):
 
 @router.post("/registrations/{pk}/mode", response={200: RegistrationOut, **errors(401, 403, 404, 409, 422)},
              summary="Switch between on site and online")
-def change_mode(request, pk: int, payload: ModeIn):
+def change_mode(request, payload: ModeIn, pk: int = PK):
     registration = _registration(request, pk)
     if not permissions.can_edit_registration(request.auth, registration):
         raise PermissionDenied()
@@ -124,7 +125,7 @@ def change_mode(request, pk: int, payload: ModeIn):
 
 @router.post("/registrations/{pk}/{action}", response={200: RegistrationOut, **errors(401, 403, 404, 409)},
              summary="Staff: approve or decline")
-def decide(request, pk: int, action: str = Path(..., pattern="^(approve|decline)$")):
+def decide(request, pk: int = PK, action: str = Path(..., pattern="^(approve|decline)$")):
     if not permissions.can_manage_registrations(request.auth):
         raise PermissionDenied()
     registration = _registration(request, pk)
