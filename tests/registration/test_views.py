@@ -344,3 +344,19 @@ def test_staff_sends_reminders_with_join_links(client, edition, staff, django_ca
         client.post(url)
     assert [(m.to, m.subject) for m in mail.outbox] == [([online.email], "World Congress 2021 starts soon")]
     assert f"/registration/join/{session.code}/" in mail.outbox[0].body
+
+
+def test_details_page_edits_own_needs_only(client, edition):
+    registration = RegistrationFactory(edition=edition, dietary_needs="")
+    url = reverse("registration:details", args=[edition.slug])
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404  # no registration of theirs to edit
+    client.force_login(registration.user)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"dietary_needs": "Gluten-free", "languages": ["fr"], "time_zone": "Europe/Paris"})
+    registration.refresh_from_db()
+    assert (response.status_code, registration.dietary_needs, registration.languages, registration.time_zone) == (
+        302, "Gluten-free", ["fr"], "Europe/Paris")
+    response = client.post(url, {"time_zone": "Nowhere/Land"})
+    registration.refresh_from_db()
+    assert (response.status_code, registration.time_zone) == (200, "Europe/Paris")

@@ -62,6 +62,18 @@ class RegistrationForm(forms.Form):
             answers={q["key"]: data.get(f"q_{q['key']}", "") for q in self.questions})
 
 
+class DetailsForm(forms.Form):
+    function = forms.CharField(label=_("Function"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    languages = forms.MultipleChoiceField(label=_("Languages"), choices=LANGUAGE_CHOICES, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    time_zone = forms.CharField(label=_("Time zone (e.g. Europe/Paris)"), max_length=64, required=False)
+    accessibility_needs = forms.CharField(label=_("Accessibility needs"), required=False, max_length=2000,
+                                          widget=forms.Textarea(attrs={"rows": 2}))
+    dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False)
+    visa_letter = forms.BooleanField(label=_("I need a visa invitation letter"), required=False)
+
+
 class ModeForm(forms.Form):
     mode = forms.ChoiceField(label=_("Attendance"), choices=Mode.choices)
 

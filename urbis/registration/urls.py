@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/me/", views.me, name="me"),
     path("<slug:slug>/me/mode/", views.change_mode, name="change_mode"),
     path("<slug:slug>/me/cancel/", views.cancel, name="cancel"),
+    path("<slug:slug>/me/details/", views.details, name="details"),
     path("<slug:slug>/me/accept/", views.accept_offer, name="accept_offer"),
     path("<slug:slug>/me/sessions/<str:code>/", views.session_signup, name="session_signup"),
     path("<slug:slug>/me/badge.pdf", views.badge, name="badge"),

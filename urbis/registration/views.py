@@ -23,7 +23,7 @@ from urbis.program.selectors import current_edition, published_sessions
 
 from . import documents, permissions, selectors, services, stats
 from .enums import Category, Mode, SignupStatus, Status
-from .forms import ModeForm, RegistrationForm, ScanForm
+from .forms import DetailsForm, ModeForm, RegistrationForm, ScanForm
 from .models import Certificate, Registration, SessionSignup
 
 
@@ -127,6 +127,22 @@ def change_mode(request, slug):
         _run(request, services.change_mode, _("Your attendance mode was changed."), registration=registration,
              mode=form.cleaned_data["mode"], actor=request.user)
     return _back(request, edition)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def details(request, slug):
+    """The person's own details and needs (visible to them and to staff only)."""
+    edition = _edition(slug)
+    registration = _my_registration(request, edition)
+    fields = list(DetailsForm.base_fields)
+    form = DetailsForm(request.POST or None, initial={name: getattr(registration, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        if _run(request, services.update_registration, _("Your details were saved."), registration=registration,
+                actor=request.user, **{name: form.cleaned_data[name] for name in fields}):
+            return _back(request, edition)
+    return render(request, "registration/details.html", {"edition": edition, "registration": registration,
+                                                         "form": form})
 
 
 @login_required
