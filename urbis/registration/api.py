@@ -2,12 +2,13 @@
 check-in for staff, online attendance. Same services as the pages."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from urbis.api.auth import session_auth
 from urbis.api.pagination import PageParams, paginate
 from urbis.api.schemas import errors
-from urbis.core.errors import Conflict, NotFound, PermissionDenied
+from urbis.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from urbis.members.models import Organisation
 from urbis.program import permissions as program_permissions
 from urbis.program.models import Edition
@@ -88,9 +89,7 @@ def create_registration(request, payload: RegistrationIn, slug: str = SLUG):
     if payload.organisation:
         organisation = Organisation.objects.filter(slug=payload.organisation).first()
         if organisation is None:
-            from urbis.core.errors import ValidationFailed
-
-            raise ValidationFailed("Unknown organisation.", code="unknown_organisation", field="organisation")
+            raise ValidationFailed(_("Unknown organisation."), code="unknown_organisation", field="organisation")
         organisation_id = organisation.pk
     data = services.RegistrationInput(
         first_name=payload.first_name, last_name=payload.last_name, category=payload.category, mode=payload.mode,

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from urbis.core.audit import log_action
 from urbis.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -605,18 +606,18 @@ def _find_registration(scanned: str) -> tuple[Registration | None, int | None, s
 
 
 REFUSALS = {
-    "empty_code": _("Scan a badge or type its code."),
-    "forged_token": _("This badge code is not valid (forged or damaged)."),
-    "expired_token": _("This badge has expired."),
-    "unknown_badge": _("No registration has this badge code."),
-    "other_edition": _("This badge belongs to another edition."),
-    "cancelled": _("This registration is cancelled."),
-    "not_approved": _("This registration is not approved."),
-    "registered_online": _("This person is registered to attend online."),
-    "wrong_day": _("The congress does not take place today."),
-    "unknown_session": _("There is no such session in the programme."),
-    "wrong_session_day": _("This session does not take place today."),
-    "not_signed_up": _("This person has not signed up for this session."),
+    "empty_code": gettext_lazy("Scan a badge or type its code."),
+    "forged_token": gettext_lazy("This badge code is not valid (forged or damaged)."),
+    "expired_token": gettext_lazy("This badge has expired."),
+    "unknown_badge": gettext_lazy("No registration has this badge code."),
+    "other_edition": gettext_lazy("This badge belongs to another edition."),
+    "cancelled": gettext_lazy("This registration is cancelled."),
+    "not_approved": gettext_lazy("This registration is not approved."),
+    "registered_online": gettext_lazy("This person is registered to attend online."),
+    "wrong_day": gettext_lazy("The congress does not take place today."),
+    "unknown_session": gettext_lazy("There is no such session in the programme."),
+    "wrong_session_day": gettext_lazy("This session does not take place today."),
+    "not_signed_up": gettext_lazy("This person has not signed up for this session."),
 }
 
 
