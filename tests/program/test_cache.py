@@ -189,3 +189,22 @@ def test_anonymous_cache_hit_costs_one_query(client, edition):
     for url in ("/programme/", "/sessions/A/", "/speakers/"):
         client.get(url)
         assert count_queries(client.get, url)[0] == 1, url
+
+
+def test_home_page_is_cached_until_the_next_start_or_end(client, edition):
+    import time
+
+    from django.utils import timezone
+
+    now = timezone.now().replace(microsecond=0)
+    add_session(edition, code="SOON", title="Starting in a moment", starts_at=now + dt.timedelta(seconds=2),
+                ends_at=now + dt.timedelta(hours=1))
+    publish(edition)
+    first = client.get("/").content.decode()
+    assert ("Coming next" in first, "Happening now" in first) == (True, False)
+    assert count_queries(client.get, "/")[0] == 1  # from the cache
+    time.sleep(2.1)
+    assert "Happening now" in client.get("/").content.decode()
+    Session.objects.filter(version__isnull=True, code="SOON").update(title="Renamed session")
+    publish(edition)
+    assert "Renamed session" in client.get("/").content.decode()
