@@ -186,7 +186,7 @@ def test_programme_state_without_editions_or_versions():
 
 
 def test_anonymous_cache_hit_costs_one_query(client, edition):
-    for url in ("/programme/", "/sessions/A/", "/speakers/"):
+    for url in ("/programme/", "/sessions/A/", "/speakers/", "/now/", "/"):
         client.get(url)
         assert count_queries(client.get, url)[0] == 1, url
 

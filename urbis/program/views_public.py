@@ -329,6 +329,12 @@ def speaker_detail(request, slug: str):
 
 @require_GET
 def now_and_next(request):
+    """Running and coming sessions; cached for anonymous visitors for a minute at most (the page
+    shows the clock) and never past the next start or end."""
+    key = _anonymous_page_key(request, "now")
+    hit = cache.cached_page(request, key)
+    if hit is not None:
+        return hit
     edition, version = _edition_and_version(request)
     if version is None:
         return _not_published(request, edition)
@@ -337,9 +343,11 @@ def now_and_next(request):
     candidates = list(qs.filter(ends_at__gt=now).exclude(status=SessionStatus.CANCELLED)[:60])
     running, upcoming = timeline.now_and_next(candidates, now=now, limit=10)
     selectors.prefetch_for_listing(running + upcoming)
-    return render(request, "program/public/now.html",
-                  {"edition": edition, "version": version, "running": running, "upcoming": upcoming, "now": now,
-                   **_zone_context(request, edition)})
+    changes = [s.ends_at for s in running] + [s.starts_at for s in candidates if s.starts_at > now]
+    valid_until = min([*changes, now + dt.timedelta(seconds=60)])
+    return cache.render_page(request, key, "program/public/now.html",
+                             {"edition": edition, "version": version, "running": running, "upcoming": upcoming,
+                              "now": now, **_zone_context(request, edition)}, valid_until=valid_until)
 
 
 # ---------------------------------------------------------------- personal agenda
