@@ -3,6 +3,7 @@ between them, and the secret URL of the private iCal feed."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ from urbis.core.errors import NotFound
 
 from . import permissions, selectors, timeline
 from .models import AgendaFeed, Bookmark, Edition, ProgrammeVersion, Session
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
 @transaction.atomic
@@ -75,8 +78,8 @@ def feed_of(user: User) -> AgendaFeed | None:
 
 def feed_owner(token: str) -> User | None:
     """The user whose feed has this token, or None (unknown or revoked)."""
-    if not token:
-        return None
+    if not TOKEN_RE.fullmatch(token or ""):
+        return None  # not a token we could have made: no query (PostgreSQL refuses NUL bytes, for one)
     feed = AgendaFeed.objects.select_related("user").filter(token=token).first()
     return feed.user if feed is not None and feed.user.is_active else None
 

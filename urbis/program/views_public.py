@@ -8,6 +8,7 @@ which show personal things (bookmarks, Join, their own closed sessions), are ren
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 from django.contrib import messages
@@ -33,6 +34,14 @@ from . import cache, permissions, selectors, timeline
 from .enums import LANGUAGE_CHOICES, LANGUAGE_CODES, SessionMode, SessionStatus, Visibility
 
 MAX_QUERY_LENGTH = 100
+# Session codes are short and plain; anything else is a 404 before the database sees it
+# (PostgreSQL refuses NUL bytes, for one). The same rule as the session .ics export.
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,12}")
+
+
+def _clean(value: str | None) -> str:
+    """Text from the query string without control characters (PostgreSQL refuses NUL bytes)."""
+    return "".join(ch for ch in (value or "") if ch.isprintable())
 
 
 # ---------------------------------------------------------------- helpers
@@ -82,7 +91,7 @@ def parse_filters(params, *, parts, rooms) -> tuple[selectors.ProgrammeFilters, 
     values: dict = {}
 
     def text(name: str) -> str:
-        return (params.get(name) or "").strip()
+        return _clean(params.get(name)).strip()
 
     part = text("part")
     if part:
@@ -225,6 +234,8 @@ def session_detail(request, code: str):
     hit = cache.cached_page(request, key)
     if hit is not None:
         return hit
+    if not CODE_RE.fullmatch(code):
+        raise Http404
     edition, version = _edition_and_version(request)
     if version is None:
         raise Http404
@@ -252,6 +263,8 @@ def session_detail(request, code: str):
 @require_POST
 def session_bookmark(request, code: str):
     """Add (action=add) or remove (action=remove) a session from the person's own agenda."""
+    if not CODE_RE.fullmatch(code):
+        raise Http404
     session_url = reverse("program:session", kwargs={"code": code})
     if not request.user.is_authenticated:
         if request.htmx:
@@ -297,7 +310,7 @@ def speakers(request):
     edition, version = _edition_and_version(request)
     if version is None:
         return _not_published(request, edition)
-    q = " ".join((request.GET.get("q") or "").split())[:MAX_QUERY_LENGTH]
+    q = " ".join(_clean(request.GET.get("q")).split())[:MAX_QUERY_LENGTH]
     people = selectors.speakers_of_version(version=version, user=request.user)
     for word in q.split():
         people = people.filter(_name_matches(word))
