@@ -360,3 +360,29 @@ def test_details_page_edits_own_needs_only(client, edition):
     response = client.post(url, {"time_zone": "Nowhere/Land"})
     registration.refresh_from_db()
     assert (response.status_code, registration.time_zone) == (200, "Europe/Paris")
+
+
+def test_delegation_page_query_count_does_not_grow(client, edition, staff):
+    city = OrganisationFactory()
+    client.force_login(staff)
+    url = reverse("registration:delegation", args=[edition.slug, city.slug])
+    RegistrationFactory.create_batch(2, edition=edition, organisation=city)
+    small, _ = count_queries(client.get, url)
+    RegistrationFactory.create_batch(20, edition=edition, organisation=city)
+    large, response = count_queries(client.get, url)
+    assert (response.status_code, len(response.context["registrations"]), small) == (200, 22, large)
+
+
+def test_me_page_query_count_does_not_grow_with_sessions(client, edition, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: during(edition, hour=9, minute=50))
+    registration = RegistrationFactory(edition=edition, mode=Mode.ONLINE)
+    client.force_login(registration.user)
+    url = reverse("registration:me", args=[edition.slug])
+    publish(edition)
+    small, first = count_queries(client.get, url)
+    for _i in range(8):
+        publish(edition)
+    large, response = count_queries(client.get, url)
+    assert (len(first.context["join_links"]), len(response.context["join_links"]), small) == (1, 9, large)
