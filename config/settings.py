@@ -116,6 +116,9 @@ else:
             },
             # A file, not memory: race tests need several connections to one database.
             "TEST": {"NAME": str(DATA_DIR / "test_urbis.sqlite3")},
+            # Keep each server thread's connection open between requests (PRAGMAs run once).
+            "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

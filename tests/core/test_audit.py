@@ -50,3 +50,17 @@ def test_set_time_zone_saves_for_logged_in_user(client):
     user.refresh_from_db()
     assert (response.status_code, user.time_zone, response.cookies["urbis_tz"].value) == (
         302, "America/Sao_Paulo", "America/Sao_Paulo")
+
+
+@pytest.mark.django_db
+def test_browser_reported_zone_cookie_is_decoded(client):
+    from django.test import RequestFactory
+
+    from urbis.core.middleware import DisplayTimezoneMiddleware
+
+    request = RequestFactory().get("/", HTTP_COOKIE="urbis_tz=Europe%2FParis")
+    request.user = UserFactory.build()
+    request.user.time_zone = ""
+    seen = {}
+    DisplayTimezoneMiddleware(lambda r: seen.setdefault("zone", r.display_tz_name))(request)
+    assert seen == {"zone": "Europe/Paris"}

@@ -1,4 +1,5 @@
 import zoneinfo
+from urllib.parse import unquote
 
 from .timezones import is_valid_zone
 
@@ -18,7 +19,8 @@ class DisplayTimezoneMiddleware:
         if user is not None and user.is_authenticated and getattr(user, "time_zone", ""):
             name = user.time_zone
         if not name:
-            name = request.COOKIES.get(TZ_COOKIE, "")
+            # The browser script URI-encodes the zone ("Europe%2FParis").
+            name = unquote(request.COOKIES.get(TZ_COOKIE, ""))
         request.display_tz_name = name if is_valid_zone(name) else ""
         request.display_tz = zoneinfo.ZoneInfo(request.display_tz_name) if request.display_tz_name else None
         return self.get_response(request)
