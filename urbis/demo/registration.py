@@ -259,7 +259,7 @@ def build(ctx: DemoContext) -> None:
                                        days_on_site=days_list)
 
     figures = stats.dashboard(edition, today=edition.starts_on)["totals"]
-    by_mode = Counter(r.mode for r in registrations if r.status != Status.CANCELLED)
+    by_mode = Counter(r.mode for r in registrations if r.status not in (Status.CANCELLED, Status.DECLINED))
     ctx.data["registrations"] = registrations
     ctx.say(f"Registration: {figures['active']} participants ({figures['registrations']} registrations) from "
             f"{figures['cities']} cities in {figures['countries']} countries, {figures['members']} member governments "
