@@ -222,3 +222,5 @@ URBIS_SITE_NAME = os.environ.get("URBIS_SITE_NAME", "Urbis")
 # Registration narrows who may join and see participants-only sessions (see urbis/program/permissions.py).
 URBIS_JOIN_POLICY = "urbis.registration.permissions.can_join_session"
 URBIS_SESSION_ACCESS_POLICY = "urbis.registration.permissions.can_access_session"
+# The programme's Join buttons go through registration, which records online attendance.
+URBIS_JOIN_ROUTE = "registration:join"

@@ -257,6 +257,8 @@ def test_session_detail_join_url_only_for_who_may_join_while_open(settings):
     person = Client()
     person.force_login(UserFactory())
     settings.URBIS_JOIN_POLICY = "tests.api.test_program_api.everybody_joins"
+    assert person.get(url).json()["join_url"] == "http://testserver/registration/join/GEN000/"
+    settings.URBIS_JOIN_ROUTE = ""
     assert person.get(url).json()["join_url"] == built["stream"].url
     settings.URBIS_JOIN_POLICY = "tests.api.test_program_api.nobody_joins"
     assert person.get(url).json()["join_url"] is None

@@ -45,6 +45,7 @@ def _open_policies(settings):
     """The programme's own rules under test; registration's policies are tested in registration."""
     settings.URBIS_SESSION_ACCESS_POLICY = "tests.program.test_public_views.everybody"
     settings.URBIS_JOIN_POLICY = "tests.program.test_public_views.everybody"
+    settings.URBIS_JOIN_ROUTE = ""  # straight to the stream; the registration route is tested below
 
 
 @pytest.fixture
@@ -331,6 +332,14 @@ def test_join_button_when_open_for_someone_who_may_join(client, edition):
     assert 'href="https://meet.example.org/secret-room"' in content
     assert ">Join</a>" in content
     assert "French: " in text(client.get("/sessions/LIVE/")) and "Spanish: channel 7" in text(client.get("/sessions/LIVE/"))
+
+
+def test_join_button_goes_through_the_join_route_when_configured(client, edition, settings):
+    settings.URBIS_JOIN_ROUTE = "registration:join"
+    _live_session(edition, starts_in=dt.timedelta(minutes=10))
+    client.force_login(UserFactory())
+    content = client.get("/sessions/LIVE/").content.decode()
+    assert ('href="/registration/join/LIVE/"' in content, "secret-room" in content) == (True, False)
 
 
 def test_join_not_yet_open_says_when_and_hides_the_url(client, edition):

@@ -21,7 +21,7 @@ from . import services
 from .enums import Visibility
 from .exports import session_path
 from .models import Edition, Part, ProgrammeVersion, Room, Session, SessionSpeaker, Stream
-from .permissions import can_edit_programme, can_join_session, can_view_session, join_is_open
+from .permissions import can_edit_programme, can_join_session, can_view_session, join_is_open, join_url
 from .schemas import (
     CODE_PATTERN,
     SLUG_PATTERN,
@@ -108,7 +108,7 @@ def _session_detail(request, session: Session, edition: Edition) -> dict:
     session.edition = edition  # already loaded: spares a query in join_is_open
     may_join = can_join_session(request.user, session) and join_is_open(session)
     return {**_session_out(request, session, edition), "edition": edition.slug,
-            "join_url": session.stream.url if may_join else None}
+            "join_url": request.build_absolute_uri(join_url(session)) if may_join else None}
 
 
 def _published_session(edition: Edition, code: str, user) -> Session:

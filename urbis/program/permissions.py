@@ -47,3 +47,12 @@ def join_is_open(session, *, now=None) -> bool:
     now = now or timezone.now()
     opens = session.starts_at - timedelta(minutes=session.edition.join_opens_minutes)
     return opens <= now < session.ends_at
+
+
+def join_url(session) -> str:
+    """Where the Join button leads: through URBIS_JOIN_ROUTE (registration records attendance and then
+    redirects to the stream) when that route is configured, else straight to the stream."""
+    from django.urls import reverse
+
+    route = getattr(settings, "URBIS_JOIN_ROUTE", "")
+    return reverse(route, args=[session.code]) if route else session.stream.url

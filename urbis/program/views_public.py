@@ -162,7 +162,7 @@ def _join_state(user, session, *, now: dt.datetime) -> dict | None:
                 "minutes": session.edition.join_opens_minutes}
     if permissions.join_is_open(session, now=now):
         channels = sorted((session.stream.interpretation or {}).items())
-        return {"state": "open", "url": session.stream.url, "platform": session.stream.platform,
+        return {"state": "open", "url": permissions.join_url(session), "platform": session.stream.platform,
                 "channels": channels}
     return {"state": "later", "minutes": session.edition.join_opens_minutes,
             "opens_at": session.starts_at - dt.timedelta(minutes=session.edition.join_opens_minutes)}
