@@ -168,7 +168,7 @@ def _submissions(ctx: DemoContext, cycle: Cycle, cities) -> list[Submission]:
 def _panel(ctx: DemoContext, cycle: Cycle, kind: str, name: str, people, admin):
     rng = ctx.rng
     panel = services.create_panel(cycle=cycle, kind=kind, name=name, actor=admin)
-    theme_slugs = list(Theme.objects.values_list("slug", flat=True))
+    theme_slugs = list(Theme.objects.order_by("kind", "position", "slug").values_list("slug", flat=True))
     members = []
     for person in people:
         members.append(services.add_panel_member(
@@ -200,7 +200,7 @@ def _panel_people(ctx: DemoContext):
 def _score(ctx: DemoContext, round, quality: dict[int, float], bias: dict[int, float]) -> None:
     """Every reviewer scores what was assigned: score = quality + reviewer bias + noise, on each scale."""
     rng = ctx.rng
-    criteria = list(round.criteria.all())
+    criteria = list(round.criteria.order_by("position", "pk"))
     assignments = list(Assignment.objects.filter(round=round).order_by("pk"))
     now = timezone.now()
     reviews = [Review(assignment=a, status=ReviewStatus.SUBMITTED, submitted_at=now,

