@@ -45,3 +45,27 @@ def test_serve_answers_pages_static_files_and_api(tmp_path):
         server.terminate()
         server.wait(timeout=20)
         server.stdout.close()
+
+
+def test_serve_leaves_no_server_behind_when_stopped(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"URBIS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"})
+    urbis = [sys.executable, "-m", "urbis.cli"]
+    subprocess.run([*urbis, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    server = subprocess.Popen([*urbis, "serve", "--workers", "1", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/static/urbis/urbis.css", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.3)
+    server.terminate()
+    server.wait(timeout=20)
+    time.sleep(0.5)
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more

@@ -1,6 +1,5 @@
 import os
 import shutil
-import subprocess
 import sys
 
 from django.core.management import call_command
@@ -29,4 +28,6 @@ class Command(BaseCommand):
                "--graceful-timeout", "5"]
         self.stdout.write(f"Urbis is serving on http://{host}:{port}/ ({workers} workers)")
         self.stdout.flush()
-        raise SystemExit(subprocess.call(cmd, env=env))  # noqa: S603
+        # Become gunicorn, so that a signal to this process (Ctrl-C, a supervisor, a test) reaches the
+        # server's master and no worker outlives it.
+        os.execve(gunicorn, cmd, env)  # noqa: S606
