@@ -93,43 +93,32 @@ def parse_filters(params, *, parts, rooms) -> tuple[selectors.ProgrammeFilters, 
     def text(name: str) -> str:
         return _clean(params.get(name)).strip()
 
-    part = text("part")
-    if part:
-        if part in {p.slug for p in parts}:
-            values["part"] = part
+    part_slugs = {p.slug for p in parts}
+    room_ids = {r.pk for r in rooms}
+    # name → (the accepted value, or None when the given text is not understood; message when ignored)
+    checks = (
+        ("part", lambda v: v if v in part_slugs else None,
+         lambda v: _("There is no part “%(value)s” in this programme; showing all parts.") % {"value": v}),
+        ("theme", lambda v: v if v in _THEME_SLUGS else None,
+         lambda v: _("Unknown theme “%(value)s”; showing all themes.") % {"value": v}),
+        ("sdg", lambda v: int(v) if v.isdigit() and 1 <= int(v) <= len(SDGS) else None,
+         lambda v: _("“%(value)s” is not an SDG (they are numbered 1 to 17); showing all SDGs.") % {"value": v}),
+        ("mode", lambda v: v if v in SessionMode.values else None,
+         lambda v: _("Unknown mode “%(value)s”; showing every mode.") % {"value": v}),
+        ("language", lambda v: v if v in LANGUAGE_CODES else None,
+         lambda v: _("Unknown language “%(value)s”; showing every language.") % {"value": v}),
+        ("room", lambda v: int(v) if v.isdigit() and int(v) in room_ids else None,
+         lambda v: _("There is no such room in this programme; showing every room.")),
+    )
+    for name, accept, message in checks:
+        given = text(name)
+        if not given:
+            continue
+        value = accept(given)
+        if value is None:
+            problems.append(message(given))
         else:
-            problems.append(_("There is no part “%(value)s” in this programme; showing all parts.") % {"value": part})
-    theme = text("theme")
-    if theme:
-        if theme in _THEME_SLUGS:
-            values["theme"] = theme
-        else:
-            problems.append(_("Unknown theme “%(value)s”; showing all themes.") % {"value": theme})
-    sdg = text("sdg")
-    if sdg:
-        if sdg.isdigit() and 1 <= int(sdg) <= len(SDGS):
-            values["sdg"] = int(sdg)
-        else:
-            problems.append(_("“%(value)s” is not an SDG (they are numbered 1 to 17); showing all SDGs.")
-                            % {"value": sdg})
-    mode = text("mode")
-    if mode:
-        if mode in SessionMode.values:
-            values["mode"] = mode
-        else:
-            problems.append(_("Unknown mode “%(value)s”; showing every mode.") % {"value": mode})
-    language = text("language")
-    if language:
-        if language in LANGUAGE_CODES:
-            values["language"] = language
-        else:
-            problems.append(_("Unknown language “%(value)s”; showing every language.") % {"value": language})
-    room = text("room")
-    if room:
-        if room.isdigit() and int(room) in {r.pk for r in rooms}:
-            values["room"] = int(room)
-        else:
-            problems.append(_("There is no such room in this programme; showing every room."))
+            values[name] = value
     q = " ".join(text("q").split())
     if len(q) > MAX_QUERY_LENGTH:
         problems.append(_("The search was cut to its first %(n)d characters.") % {"n": MAX_QUERY_LENGTH})
