@@ -138,7 +138,9 @@
   }
 
   const api = { init(sodium) { S = sodium; return api; }, canonical, newCode, normaliseCode, publicCredential,
-    makeBallot, tracker, trusteeDecryption, hex, unhex };
+    makeBallot, tracker, trusteeDecryption, hex, unhex,
+    /* the group and scalar primitives, for the trustees' key ceremony (trustee.js) */
+    group: { base, mul, add, sub, eq, scalarOf, sAdd, sSub, sMul, sRandom, hashToScalar, IDENTITY } };
   root.UrbisBallot = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof window !== "undefined" ? window : globalThis);
