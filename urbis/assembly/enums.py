@@ -56,3 +56,13 @@ class ElectionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
     TALLIED = "tallied", _("Tallied")
+
+
+class CeremonyStatus(models.TextChoices):
+    """The trustees' dealerless key ceremony (docs/decisions/0006)."""
+
+    KEYS = "keys", _("Waiting for trustee keys")
+    DEALINGS = "dealings", _("Waiting for dealings")
+    CONFIRMATIONS = "confirmations", _("Waiting for confirmations")
+    READY = "ready", _("Key ready")
+    FAILED = "failed", _("Failed")

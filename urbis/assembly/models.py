@@ -10,6 +10,7 @@ from urbis.members.models import Organisation
 from urbis.program.models import Edition, Session
 
 from .enums import (
+    CeremonyStatus,
     ElectionStatus,
     ItemKind,
     ItemStatus,
@@ -165,8 +166,10 @@ class Election(BaseModel):
     questions = models.JSONField(default=list)   # [{id, title, choices [names], min, max, seats}]
     threshold = models.PositiveSmallIntegerField(default=2)
     status = models.CharField(max_length=10, choices=ElectionStatus.choices, default=ElectionStatus.SETUP)
-    public_key = models.CharField(max_length=64, blank=True)
-    commitments = models.JSONField(default=list, blank=True)
+    public_key = models.CharField(max_length=64, blank=True)   # set when the key ceremony ends
+    commitments = models.JSONField(default=list, blank=True)   # Σ of the trustees' dealings' commitments
+    ceremony = models.CharField(max_length=16, choices=CeremonyStatus.choices, default=CeremonyStatus.KEYS)
+    ceremony_failure = models.JSONField(default=dict, blank=True)  # {trustee, dealers} of a complaint
     credentials_published_at = models.DateTimeField(null=True, blank=True)
     encrypted_tally = models.JSONField(default=list, blank=True)
     result = models.JSONField(default=list, blank=True)
@@ -179,8 +182,12 @@ class Trustee(BaseModel):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="trustees")
     index = models.PositiveSmallIntegerField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    verification_key = models.CharField(max_length=64)
-    pending_share = models.CharField(max_length=64, blank=True)  # shown once to the trustee, then erased
+    # The key ceremony: nothing secret is ever stored here (docs/decisions/0006).
+    box_public_key = models.CharField(max_length=64, blank=True)   # round 1: X25519 key for sealed shares
+    dealing = models.JSONField(null=True, blank=True)               # round 2: {commitments, proof, shares}
+    verification_key = models.CharField(max_length=64, blank=True)  # round 3: Y_j = x_j·G
+    key_proof = models.JSONField(null=True, blank=True)             # round 3: proof of knowledge of x_j
+    complaint = models.JSONField(null=True, blank=True)             # round 3: dealers whose share failed
     decryption = models.JSONField(null=True, blank=True)
 
     class Meta:
