@@ -66,3 +66,13 @@ class CeremonyStatus(models.TextChoices):
     CONFIRMATIONS = "confirmations", _("Waiting for confirmations")
     READY = "ready", _("Key ready")
     FAILED = "failed", _("Failed")
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class AttachmentVisibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Delegates of the meeting only")

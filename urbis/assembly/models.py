@@ -10,6 +10,7 @@ from urbis.members.models import Organisation
 from urbis.program.models import Edition, Session
 
 from .enums import (
+    AttachmentVisibility,
     CeremonyStatus,
     ElectionStatus,
     ItemKind,
@@ -17,6 +18,7 @@ from .enums import (
     MajorityRule,
     MeetingKind,
     MeetingStatus,
+    MinutesStatus,
     QuorumRule,
     VoteChoice,
 )
@@ -46,6 +48,11 @@ class Meeting(BaseModel):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    minutes_status = models.CharField(_("minutes status"), max_length=10, choices=MinutesStatus.choices,
+                                      default=MinutesStatus.DRAFT)
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -120,6 +127,7 @@ class AgendaItem(BaseModel):
 
     class Meta:
         ordering = ["meeting", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_item_per_position")]
 
     def __str__(self) -> str:
         return self.title
@@ -236,3 +244,27 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.tracker[:16]
+
+
+def _attachment_path(instance: "AgendaAttachment", filename: str) -> str:
+    # named by meeting, not by upload date, so the demo's files land in the same place on every build
+    return f"assembly/{instance.meeting.slug}/{filename}"
+
+
+class AgendaAttachment(BaseModel):
+    """A document of a meeting or of one of its items (a report, the action plan …), public or for delegates."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    visibility = models.CharField(_("visibility"), max_length=10, choices=AttachmentVisibility.choices,
+                                  default=AttachmentVisibility.PUBLIC)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
