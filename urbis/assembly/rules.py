@@ -1,5 +1,8 @@
 """Pure rules of a meeting: who is represented, quorum, majorities, seats. No database, no Django.
 
+The counting rules of secret elections live in `verifier/counting.py` (the standalone verifier needs
+them too) and are re-exported here.
+
 Everything here is a function of plain values (the frozen electorate, presence, proxies, counts),
 so each rule is tested for its edge cases on its own.
 """
@@ -8,6 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from .verifier.counting import (  # noqa: F401  (re-exported: the counting rules of secret elections)
+    ABSOLUTE_MAJORITY,
+    LIMITED,
+    RULES,
+    QuestionCount,
+    absolute_majority,
+    count_question,
+    limited,
+    question_problem,
+    result_summary,
+    run_off_questions,
+)
 
 
 class QuorumRule(StrEnum):
@@ -122,16 +138,5 @@ class SeatResult:
 
 def seats_won(*, counts: list[int], seats: int) -> SeatResult:
     """Approval / limited voting: the `seats` choices with the most votes; a tie at the cut is reported."""
-    if seats <= 0 or not counts:
-        return SeatResult([], [])
-    order = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
-    if seats >= len(counts):
-        return SeatResult([i for i in order if counts[i] > 0], [])
-    cut = counts[order[seats - 1]]
-    above = [i for i in order if counts[i] > cut]
-    at_cut = [i for i in order if counts[i] == cut]
-    if cut == 0:
-        return SeatResult(above, [])
-    if len(above) + len(at_cut) == seats:
-        return SeatResult(above + at_cut, [])
-    return SeatResult(above, at_cut)
+    elected, tied = limited(counts=counts, seats=seats)
+    return SeatResult(elected, tied)
