@@ -120,3 +120,69 @@ def test_same_person_registering_concurrently_gets_one_registration(edition_with
     assert (len(results), Registration.objects.count()) == (1, 1)
     assert sorted({type(e).__name__ for e in errors}) == ["Conflict"]
     assert {e.code for e in errors if isinstance(e, Conflict)} == {"already_registered"}
+
+
+def switch_all(edition, count=24, new_on_site=0):
+    """`count` approved online registrations switch to on site at once (and `new_on_site` submitted on-site
+    ones are approved at the same moment); returns (on site, on the list, errors)."""
+    switchers = [RegistrationFactory(edition=edition, category=Category.NGO, mode=Mode.ONLINE)
+                 for _ in range(count)]
+    newcomers = [RegistrationFactory(edition=edition, category=Category.NGO, status=Status.SUBMITTED)
+                 for _ in range(new_on_site)]
+
+    def act(registration):
+        if registration.status == Status.SUBMITTED:
+            return services.approve_registration(registration=registration, actor=None)
+        return services.change_mode(registration=registration, mode=Mode.ON_SITE, actor=registration.user)
+
+    results, errors = run_concurrently(act, switchers + newcomers)
+    on_site = Registration.objects.filter(edition=edition, mode=Mode.ON_SITE, status=Status.APPROVED).count()
+    waiting = Registration.objects.filter(edition=edition).filter(
+        services.on_site_queue()).count()
+    return on_site, waiting, errors
+
+
+def test_switches_to_on_site_never_oversell(edition_with_seats, monkeypatch):
+    monkeypatch.setattr(services, "RACE_PAUSE_SECONDS", 0.02)
+    assert switch_all(edition_with_seats) == (5, 19, [])
+    still_online = Registration.objects.filter(edition=edition_with_seats, mode=Mode.ONLINE,
+                                               status=Status.APPROVED, onsite_wanted=True).count()
+    assert still_online == 19
+
+
+def test_switches_and_new_on_site_registrations_together_never_oversell(edition_with_seats, monkeypatch):
+    monkeypatch.setattr(services, "RACE_PAUSE_SECONDS", 0.02)
+    assert switch_all(edition_with_seats, count=12, new_on_site=12) == (5, 19, [])
+
+
+def test_control_switches_without_the_lock_oversell(edition_with_seats, monkeypatch):
+    monkeypatch.setattr(services, "SEAT_LOCKING", False)
+    monkeypatch.setattr(services, "RACE_PAUSE_SECONDS", 0.02)
+    on_site, waiting, errors = switch_all(edition_with_seats)
+    assert errors == []
+    assert on_site > 5  # the race the lock prevents
+    assert on_site + waiting == 24
+
+
+def test_freed_seats_go_to_switchers_once_while_others_switch(edition_with_seats, monkeypatch):
+    """Seats freed by cancellations while more people switch: every seat is taken or offered once."""
+    monkeypatch.setattr(services, "RACE_PAUSE_SECONDS", 0.01)
+    holders = [RegistrationFactory(edition=edition_with_seats, category=Category.NGO) for _ in range(5)]
+    switchers = [RegistrationFactory(edition=edition_with_seats, category=Category.NGO, mode=Mode.ONLINE)
+                 for _ in range(12)]
+
+    def act(registration):
+        if registration.mode == Mode.ON_SITE:
+            return services.cancel_registration(registration=registration, actor=None)
+        return services.change_mode(registration=registration, mode=Mode.ON_SITE, actor=registration.user)
+
+    results, errors = run_concurrently(act, holders[:3] + switchers)
+    from django.utils import timezone
+
+    taken = Registration.objects.filter(edition=edition_with_seats, mode=Mode.ON_SITE,
+                                        status=Status.APPROVED).count()
+    offered = Registration.objects.filter(services.on_site_queue(), edition=edition_with_seats,
+                                          offer_expires_at__gt=timezone.now()).count()
+    assert (errors, taken + offered) == ([], 5)
+    assert Registration.objects.filter(services.on_site_queue(), edition=edition_with_seats).count() == \
+        12 - (taken - 2)

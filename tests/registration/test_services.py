@@ -185,16 +185,6 @@ def test_accept_offer_after_expiry_refused(edition, capacity):
     assert exc.value.code == "offer_expired"
 
 
-def test_change_mode_online_to_on_site_needs_a_seat(edition, capacity):
-    capacity(1)
-    RegistrationFactory(edition=edition)
-    online = RegistrationFactory(edition=edition, mode=Mode.ONLINE)
-    with pytest.raises(Conflict) as exc:
-        services.change_mode(registration=online, mode=Mode.ON_SITE, actor=online.user)
-    online.refresh_from_db()
-    assert (exc.value.code, online.mode) == ("no_seat", Mode.ONLINE)
-
-
 def test_change_mode_on_site_to_online_frees_seat(edition, capacity):
     capacity(1)
     holder = RegistrationFactory(edition=edition)

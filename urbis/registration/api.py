@@ -47,7 +47,7 @@ def _out(registration: Registration, user) -> dict:
             "mode": registration.mode, "status": registration.status,
             "organisation": registration.organisation_label, "country": registration.country,
             "city": registration.city, "function": registration.function, "created_at": registration.created_at,
-            "offer_expires_at": registration.offer_expires_at}
+            "offer_expires_at": registration.offer_expires_at, "onsite_waiting": registration.onsite_wanted}
     if permissions.can_view_private_data(user, registration):
         data.update(accessibility_needs=registration.accessibility_needs, dietary_needs=registration.dietary_needs,
                     visa_letter=registration.visa_letter, badge_code=registration.badge_code)

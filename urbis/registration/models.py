@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from urbis.core.models import BaseModel
@@ -60,6 +61,8 @@ class Registration(BaseModel):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     badge_code = models.CharField(max_length=12, unique=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
+    # An approved online registration on the on-site waiting list (it stays online until promoted).
+    onsite_wanted = models.BooleanField(_("waiting for an on-site seat"), default=False)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=40, blank=True)
@@ -69,6 +72,9 @@ class Registration(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["edition", "email"], name="one_registration_per_email"),
             models.UniqueConstraint(fields=["edition", "user"], name="one_registration_per_user"),
+            models.CheckConstraint(
+                condition=Q(onsite_wanted=False) | Q(status="approved", mode="online", waitlisted_at__isnull=False),
+                name="onsite_wait_only_when_approved_online"),
         ]
         indexes = [models.Index(fields=["edition", "status", "mode"]),
                    models.Index(fields=["edition", "status", "waitlisted_at"])]

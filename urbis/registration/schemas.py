@@ -39,6 +39,7 @@ class RegistrationOut(Schema):
     function: str
     created_at: dt.datetime
     offer_expires_at: dt.datetime | None = None
+    onsite_waiting: bool = Field(False, description="online, and on the on-site waiting list")
     # Only for staff and the person themselves:
     accessibility_needs: str | None = None
     dietary_needs: str | None = None

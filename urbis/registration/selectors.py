@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .enums import Mode, Status
 from .models import Attendance, CheckIn, Registration, RegistrationSettings
@@ -44,9 +44,14 @@ def onsite_holders(edition) -> QuerySet[Registration]:
     return Registration.objects.filter(edition=edition, mode=Mode.ON_SITE, status=Status.APPROVED)
 
 
+def on_site_queue() -> Q:
+    """Who is on the on-site waiting list: new on-site registrations waiting for a seat, and approved
+    online registrations that asked to come on site (they stay online until promoted). One list, one order."""
+    return Q(status=Status.WAITLISTED) | Q(onsite_wanted=True)
+
+
 def waiting_list(edition) -> QuerySet[Registration]:
-    return (Registration.objects.filter(edition=edition, status=Status.WAITLISTED)
-            .order_by("waitlisted_at", "id"))
+    return (Registration.objects.filter(on_site_queue(), edition=edition).order_by("waitlisted_at", "id"))
 
 
 def checkins_of_edition(edition) -> QuerySet[CheckIn]:

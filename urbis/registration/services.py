@@ -35,6 +35,7 @@ from .models import (
     SessionSeats,
     SessionSignup,
 )
+from .selectors import on_site_queue
 
 # Tests flip this to show the race that the row lock prevents (the control case). Never off in production.
 SEAT_LOCKING = True
@@ -233,7 +234,7 @@ def _seats_left(reg_settings: RegistrationSettings, now: dt.datetime) -> int | N
         return None
     taken = Registration.objects.filter(edition_id=reg_settings.edition_id, mode=Mode.ON_SITE,
                                         status=Status.APPROVED).count()
-    offered = Registration.objects.filter(edition_id=reg_settings.edition_id, status=Status.WAITLISTED,
+    offered = Registration.objects.filter(on_site_queue(), edition_id=reg_settings.edition_id,
                                           offer_expires_at__gt=now).count()
     if RACE_PAUSE_SECONDS:
         time.sleep(RACE_PAUSE_SECONDS)
@@ -284,7 +285,8 @@ def decline_registration(*, registration: Registration, actor, now: dt.datetime 
     registration.status = Status.DECLINED
     registration.decided_at = now or timezone.now()
     registration.offer_expires_at = None
-    registration.save(update_fields=["status", "decided_at", "offer_expires_at", "updated_at"])
+    registration.onsite_wanted = False
+    registration.save(update_fields=["status", "decided_at", "offer_expires_at", "onsite_wanted", "updated_at"])
     log_action(registration, "registration.declined", actor=actor)
     _free_signups(registration)
     _fill_freed_seats(_lock_settings(registration.edition_id), now=now)
@@ -301,7 +303,8 @@ def cancel_registration(*, registration: Registration, actor, now: dt.datetime |
     registration.status = Status.CANCELLED
     registration.cancel_reason = reason
     registration.offer_expires_at = None
-    registration.save(update_fields=["status", "cancel_reason", "offer_expires_at", "updated_at"])
+    registration.onsite_wanted = False
+    registration.save(update_fields=["status", "cancel_reason", "offer_expires_at", "onsite_wanted", "updated_at"])
     log_action(registration, "registration.cancelled", actor=actor, data={"reason": reason})
     _free_signups(registration)
     _fill_freed_seats(_lock_settings(registration.edition_id), now=now)
@@ -312,7 +315,7 @@ def _fill_freed_seats(reg_settings: RegistrationSettings, now: dt.datetime | Non
     """Offer free on-site seats to the waiting list, in order (caller holds the seat lock)."""
     now = now or timezone.now()
     left = _seats_left(reg_settings, now)
-    waiting = Registration.objects.filter(edition_id=reg_settings.edition_id, status=Status.WAITLISTED,
+    waiting = Registration.objects.filter(on_site_queue(), edition_id=reg_settings.edition_id,
                                           offer_expires_at__isnull=True).order_by("waitlisted_at", "id")
     if left is not None:
         if left <= 0:
@@ -322,9 +325,7 @@ def _fill_freed_seats(reg_settings: RegistrationSettings, now: dt.datetime | Non
     expires = now + dt.timedelta(hours=reg_settings.offer_hours)
     for registration in waiting.select_for_update() if SEAT_LOCKING else waiting:
         if left is None:
-            registration.status = Status.APPROVED
-            registration.decided_at = now
-            registration.save(update_fields=["status", "decided_at", "updated_at"])
+            _take_seat(registration, now=now)
             log_action(registration, "registration.approved", actor=None, data={"from": "waiting_list"})
             _enqueue("approval", registration.pk)
         else:
@@ -336,20 +337,38 @@ def _fill_freed_seats(reg_settings: RegistrationSettings, now: dt.datetime | Non
     return offered
 
 
+def _take_seat(registration: Registration, *, now: dt.datetime) -> None:
+    """The waiting registration gets its on-site seat (caller holds the seat lock and the row)."""
+    fields = ["status", "decided_at", "offer_expires_at", "updated_at"]
+    if registration.onsite_wanted:
+        registration.mode = Mode.ON_SITE
+        registration.onsite_wanted = False
+        fields += ["mode", "onsite_wanted"]
+    registration.status = Status.APPROVED
+    registration.decided_at = now
+    registration.offer_expires_at = None
+    registration.save(update_fields=fields)
+
+
+def _leave_on_site_queue(registration: Registration) -> None:
+    registration.onsite_wanted = False
+    registration.waitlisted_at = None
+    registration.offer_expires_at = None
+    registration.save(update_fields=["onsite_wanted", "waitlisted_at", "offer_expires_at", "updated_at"])
+
+
 @transaction.atomic
 def accept_offer(*, registration: Registration, actor, now: dt.datetime | None = None) -> Registration:
     """The person on the waiting list takes the seat offered to them; audited."""
     now = now or timezone.now()
     _lock_settings(registration.edition_id)
     registration = _locked(registration)
-    if registration.status != Status.WAITLISTED or registration.offer_expires_at is None:
+    waiting = registration.status == Status.WAITLISTED or registration.onsite_wanted
+    if not waiting or registration.offer_expires_at is None:
         raise Conflict(_("There is no seat offer for this registration."), code="no_offer")
     if registration.offer_expires_at <= now:
         raise Conflict(_("This offer has expired."), code="offer_expired")
-    registration.status = Status.APPROVED
-    registration.decided_at = now
-    registration.offer_expires_at = None
-    registration.save(update_fields=["status", "decided_at", "offer_expires_at", "updated_at"])
+    _take_seat(registration, now=now)
     log_action(registration, "registration.offer_accepted", actor=actor)
     _enqueue("approval", registration.pk)
     return registration
@@ -361,8 +380,13 @@ def expire_offers(*, edition: Edition, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     reg_settings = _lock_settings(edition.pk)
     expired = list(Registration.objects.select_for_update().filter(
-        edition=edition, status=Status.WAITLISTED, offer_expires_at__lte=now))
+        on_site_queue(), edition=edition, offer_expires_at__lte=now))
     for registration in expired:
+        if registration.onsite_wanted:
+            # asked to come on site from online: the offer lapses, the online registration stays
+            _leave_on_site_queue(registration)
+            log_action(registration, "registration.offer_expired", actor=None, data={"kept": Mode.ONLINE})
+            continue
         registration.status = Status.CANCELLED
         registration.cancel_reason = "offer_expired"
         registration.save(update_fields=["status", "cancel_reason", "updated_at"])
@@ -373,14 +397,23 @@ def expire_offers(*, edition: Edition, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def change_mode(*, registration: Registration, mode: str, actor, now: dt.datetime | None = None) -> Registration:
-    """Switch between on site and online before the deadline; seats follow; audited."""
+    """Switch between on site and online before the deadline; seats follow (a full venue puts an approved
+    online registration on the on-site waiting list, online meanwhile; e-mail); audited."""
     now = now or timezone.now()
     if mode not in Mode.values:
         raise ValidationFailed(_("Choose on site or online."), code="unknown_mode", field="mode")
     reg_settings = _lock_settings(registration.edition_id)
     registration = _locked(registration)
-    if registration.mode == mode:
+    if registration.onsite_wanted and mode == Mode.ONLINE:
+        # stays online and leaves the on-site waiting list; a seat offered to them passes on
+        had_offer = registration.offer_expires_at is not None
+        _leave_on_site_queue(registration)
+        log_action(registration, "registration.waitlist_left", actor=actor)
+        if had_offer:
+            _fill_freed_seats(reg_settings, now=now)
         return registration
+    if registration.mode == mode or registration.onsite_wanted:
+        return registration  # nothing to change, or already waiting (keeps the place in the list)
     is_staff = getattr(actor, "is_staff", False)
     if reg_settings.mode_change_deadline and now > reg_settings.mode_change_deadline and not is_staff:
         raise Conflict(_("The attendance mode can no longer be changed."), code="deadline_passed", field="mode")
@@ -395,8 +428,13 @@ def change_mode(*, registration: Registration, mode: str, actor, now: dt.datetim
     if mode == Mode.ON_SITE and registration.status == Status.APPROVED:
         left = _seats_left(reg_settings, now)
         if left is not None and left <= 0:
-            raise Conflict(_("There is no seat left on site; you stay registered online."), code="no_seat",
-                           field="mode")
+            # full: the on-site waiting list, in order with new on-site registrations; online meanwhile
+            registration.onsite_wanted = True
+            registration.waitlisted_at = now
+            registration.save(update_fields=["onsite_wanted", "waitlisted_at", "updated_at"])
+            log_action(registration, "registration.waitlisted", actor=actor, data={"from": Mode.ONLINE})
+            _enqueue("waitlisted", registration.pk)
+            return registration
     registration.mode = mode
     fields = ["mode", "updated_at"]
     if mode == Mode.ONLINE and registration.status == Status.WAITLISTED:

@@ -126,8 +126,17 @@ def change_mode(request, slug):
     if not form.is_valid():
         messages.error(request, _("Choose on site or online."))
     else:
-        _run(request, services.change_mode, _("Your attendance mode was changed."), registration=registration,
-             mode=form.cleaned_data["mode"], actor=request.user)
+        try:
+            result = services.change_mode(registration=registration, mode=form.cleaned_data["mode"],
+                                          actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            if result.onsite_wanted:
+                messages.info(request, _("All on-site seats are taken: you are on the waiting list and stay "
+                                         "registered online until a seat is yours."))
+            else:
+                messages.success(request, _("Your attendance mode was changed."))
     return _back(request, edition)
 
 
