@@ -5,7 +5,11 @@ from dataclasses import dataclass, field
 from tests.factories import EditionFactory, OrganisationFactory, StaffFactory, UserFactory
 from urbis.assembly import services
 from urbis.assembly.models import Meeting
+from urbis.assembly.selectors import ceremony_state
 from urbis.assembly.verifier.ballots import new_code, public_credential
+from urbis.assembly.verifier.ceremony import secret_share
+from urbis.assembly.verifier.group import scalar_hex
+from urbis.demo.assembly import run_key_ceremony
 
 
 @dataclass
@@ -35,13 +39,17 @@ QUESTIONS = [{"id": "africa", "title": "Board seats: Africa", "choices": ["Dakar
 
 
 def make_election(a: Assembly, *, trustees: int = 3, threshold: int = 2, questions=None):
-    """An election item with trustees and published credentials; returns (item, election, codes, shares)."""
+    """An election item with trustees (key ceremony done) and published credentials; returns
+    (item, election, codes, shares) where shares[i] is trustee i's x_i in hex, re-derived from their key file."""
     item = services.add_item(meeting=a.meeting, kind="election", title="Board election", quorum_rule="majority",
                              actor=a.staff)
     a.trustees = [UserFactory() for _ in range(trustees)]
     election = services.create_election(item=item, questions=questions or QUESTIONS, trustees=a.trustees,
                                         threshold=threshold, actor=a.staff)
-    shares = {t.index: services.take_trustee_share(trustee=t, user=t.user) for t in election.trustees.all()}
+    keys = run_key_ceremony(election)   # the trustees' key ceremony, each with the offline tool
+    state = ceremony_state(election)
+    shares = {i: scalar_hex(secret_share(key=k, ceremony=state)) for i, k in keys.items()}
+    election.refresh_from_db()
     a.registrar = UserFactory()
     services.appoint_registrar(user=a.registrar, actor=a.staff)
     codes = [new_code() for _ in a.members]

@@ -290,20 +290,15 @@ def test_k_minus_one_trustees_cannot_tally_and_a_wrong_share_is_refused():
     assert (election.status, election.result) == ("closed", [])
 
 
-def test_trustee_share_is_shown_once_and_credentials_need_a_registrar():
+def test_election_set_up_has_no_key_and_credentials_need_a_registrar():
     a = make_assembly(2)
     item = services.add_item(meeting=a.meeting, kind="election", title="E", actor=a.staff)
     trustees = [UserFactory(), UserFactory()]
     election = services.create_election(item=item, questions=QUESTIONS, trustees=trustees, threshold=2, actor=a.staff)
-    t = election.trustees.get(index=1)
-    with pytest.raises(PermissionDenied):
-        services.take_trustee_share(trustee=t, user=trustees[1])
-    share = services.take_trustee_share(trustee=t, user=trustees[0])
-    assert len(share) == 64
-    with pytest.raises(Conflict):
-        services.take_trustee_share(trustee=t, user=trustees[0])
-    t.refresh_from_db()
-    assert t.pending_share == ""
+    election.refresh_from_db()
+    assert (election.ceremony, election.public_key, election.commitments) == ("keys", "", [])
+    assert list(election.trustees.values_list("index", "user_id", "box_public_key", "dealing", "verification_key")) == [
+        (1, trustees[0].pk, "", None, ""), (2, trustees[1].pk, "", None, "")]
     from urbis.assembly.verifier.ballots import new_code, public_credential
     creds = [(public_credential(str(election.public_id), new_code()), 1) for _ in range(2)]
     with pytest.raises(PermissionDenied):

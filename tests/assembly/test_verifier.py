@@ -200,7 +200,8 @@ def test_verifier_catches_a_tampered_board():
     assert verify_record(one_trustee).errors == ["fewer than 2 valid decryptions for africa/0"]
 
     assert verify_record({"format": "nope"}).ok is False
-    assert verify_record({"format": "urbis-election-record/1"}).ok is False
+    assert verify_record({"format": "urbis-election-record/2"}).ok is False
+    assert verify_record({**tallied, "format": "urbis-election-record/1"}).errors == ["unknown record format"]
 
 
 def test_verify_diff_accepts_appends_and_revotes_while_open_and_nothing_after_close():

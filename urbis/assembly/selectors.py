@@ -11,6 +11,7 @@ from django.utils import timezone
 from . import rules
 from .enums import MeetingStatus
 from .models import AgendaItem, Election, ElectorateMember, Heartbeat, Meeting, RollCallVote
+from .verifier.counting import rule_of, seats_of
 from .verifier.record import FORMAT
 
 
@@ -91,10 +92,12 @@ def election_record(election: Election) -> dict:
         "format": FORMAT,
         "election": {
             "id": str(election.public_id), "title": election.item.title,
-            "questions": [{k: q[k] for k in ("id", "title", "choices", "min", "max")} for q in election.questions],
+            "questions": [{**{k: q[k] for k in ("id", "title", "choices", "min", "max")},
+                           "seats": seats_of(q), "rule": rule_of(q)} for q in election.questions],
             "public_key": election.public_key, "threshold": election.threshold,
             "commitments": list(election.commitments),
-            "trustees": [{"index": t.index, "name": str(t.user), "verification_key": t.verification_key}
+            "trustees": [{"index": t.index, "name": str(t.user), "box_public_key": t.box_public_key,
+                          "dealing": t.dealing, "verification_key": t.verification_key, "key_proof": t.key_proof}
                          for t in election.trustees.select_related("user").order_by("index")],
         },
         "credentials": [{"credential": c, "weight": w} for c, w in
@@ -108,4 +111,92 @@ def election_record(election: Election) -> dict:
                            "decryptions": [t.decryption for t in election.trustees.exclude(decryption=None)
                                            .order_by("index")],
                            "result": election.result}
+        if election.item.result.get("questions"):  # who is elected, which the verifier re-derives
+            record["tally"]["elected"] = [{"elected": q["elected"], "run_off": q["run_off"]}
+                                          for q in election.item.result["questions"]]
     return record
+
+
+def ceremony_state(election: Election) -> dict:
+    """The key ceremony as the trustees' browsers and the offline tool read it (all of it public)."""
+    election = Election.objects.select_related("item").get(pk=election.pk)
+    return {
+        "election": str(election.public_id), "title": election.item.title, "threshold": election.threshold,
+        "status": election.ceremony, "failure": election.ceremony_failure, "election_status": election.status,
+        "public_key": election.public_key,
+        "questions": [{k: q[k] for k in ("id", "title", "choices", "min", "max")} for q in election.questions],
+        "encrypted_tally": election.encrypted_tally or None,
+        "trustees": [{"index": t.index, "name": str(t.user), "box_public_key": t.box_public_key,
+                      "dealing": t.dealing, "verification_key": t.verification_key,
+                      "complaint": t.complaint}
+                     for t in election.trustees.select_related("user").order_by("index")],
+    }
+
+
+# ------------- member self-service, agenda, attachments, minutes
+
+
+@dataclass
+class ProxyRow:
+    grantor: object            # Organisation
+    holder: object             # Organisation
+    holder_delegate: object    # User or None
+
+
+@dataclass
+class OwnSeat:
+    """What a delegate sees of their own member's proxies on the meeting page."""
+
+    seat: ElectorateMember
+    given: ProxyRow | None
+    held: list[ProxyRow]
+    eligible: list[ElectorateMember]   # members it may give its proxy to
+
+
+def proxy_rows(meeting: Meeting) -> list[ProxyRow]:
+    """Every proxy of the meeting, "X is represented by Z (its delegate Y)", in grantor-name order (2 queries)."""
+    proxies = list(meeting.proxies.select_related("grantor", "holder").order_by("grantor__name", "id"))
+    delegates = dict(meeting.electorate.filter(member_id__in={p.holder_id for p in proxies})
+                     .values_list("member_id", "delegate_id"))
+    people = {u.pk: u for u in _users({pk for pk in delegates.values() if pk is not None})}
+    return [ProxyRow(p.grantor, p.holder, people.get(delegates.get(p.holder_id))) for p in proxies]
+
+
+def _users(ids: set[int]) -> list:
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(pk__in=ids)) if ids else []
+
+
+def own_seats(meeting: Meeting, user, rows: list[ProxyRow] | None = None) -> list[OwnSeat]:
+    """The seats `user` is the delegate or substitute of, with the proxy each gave, those it holds, and the
+    members it may still give its proxy to (seated, not itself, not a member that gave its own away)."""
+    if not user.is_authenticated:
+        return []
+    all_seats = list(seats(meeting))
+    mine = [s for s in all_seats if user.pk in (s.delegate_id, s.substitute_id)]
+    if not mine:
+        return []
+    rows = proxy_rows(meeting) if rows is None else rows
+    grantors = {r.grantor.pk for r in rows}
+    out = []
+    for seat in mine:
+        given = next((r for r in rows if r.grantor.pk == seat.member_id), None)
+        held = [r for r in rows if r.holder.pk == seat.member_id]
+        eligible = [s for s in all_seats if s.member_id != seat.member_id and s.member_id not in grantors]
+        out.append(OwnSeat(seat=seat, given=given, held=held, eligible=eligible))
+    return out
+
+
+def visible_attachments(meeting: Meeting, user) -> list:
+    """The meeting's documents this person may see, meeting-wide ones first, then by agenda position (1 query,
+    plus one to know whether the person is a delegate of the meeting)."""
+    from .models import AgendaAttachment
+    from .permissions import can_see_attachment, is_voting_delegate_in
+
+    delegate = is_voting_delegate_in(user, meeting)
+    docs = (AgendaAttachment.objects.filter(meeting=meeting).select_related("item", "meeting")
+            .order_by("item__position", "title", "id"))
+    # meeting-wide documents (no item) first, whatever the database's NULL ordering
+    docs = sorted(docs, key=lambda a: (a.item_id is not None, a.item.position if a.item else 0, a.title, a.pk))
+    return [a for a in docs if can_see_attachment(user, a, delegate=delegate)]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from urbis.accounts.enums import Role
 from urbis.core.audit import log_action
@@ -25,7 +26,15 @@ from urbis.members.models import Organisation
 from urbis.program.models import Edition
 
 from . import rules
-from .enums import ElectionStatus, ItemKind, ItemStatus, MeetingKind, MeetingStatus, VoteChoice
+from .enums import (
+    CeremonyStatus,
+    ElectionStatus,
+    ItemKind,
+    ItemStatus,
+    MeetingKind,
+    MeetingStatus,
+    VoteChoice,
+)
 from .models import (
     AgendaItem,
     Ballot,
@@ -42,11 +51,17 @@ from .models import (
     Trustee,
 )
 from .verifier.ballots import BallotInvalid, Question, canonical, check_ballot, tracker
-from .verifier.group import GroupError, point, scalar_from_hex, scalar_hex
+from .verifier.ceremony import (
+    CeremonyError,
+    check_box_key,
+    check_confirmation,
+    check_dealing,
+    combined_commitments,
+)
+from .verifier.group import GroupError, point, scalar_from_hex
 from .verifier.proofs import Ciphertext, verify_partial
 from .verifier.record import decryption_context
 from .verifier.tally import combine_result
-from .verifier.threshold import combine_dealings, deal, verification_key
 
 # -------------------------------------------------------------------------- server signing key
 
@@ -259,8 +274,11 @@ def open_item(*, item: AgendaItem, actor) -> AgendaItem:
                        % {"have": q.have, "needed": q.needed}, code="no_quorum")
     if item.kind == ItemKind.ELECTION:
         election = Election.objects.select_for_update().get(item=item)
-        if not election.public_key or election.credentials_published_at is None:
-            raise Conflict(_("The election key or the credential list is not ready."), code="election_not_ready")
+        if election.ceremony != CeremonyStatus.READY:
+            raise Conflict(_("The trustees' key ceremony is not finished: the election has no key yet."),
+                           code="key_not_ready")
+        if election.credentials_published_at is None:
+            raise Conflict(_("The credential list is not published yet."), code="election_not_ready")
         election.status = ElectionStatus.OPEN
         election.save(update_fields=["status", "updated_at"])
     item.status = ItemStatus.OPEN
@@ -378,7 +396,17 @@ def appoint_registrar(*, user, actor) -> Registrar:
     return registrar
 
 
+_RULE_PROBLEMS = {
+    "unknown_rule": gettext_lazy("Question %(question)s: the counting rule is \"limited\" or \"absolute_majority\"."),
+    "bad_seats": gettext_lazy("Question %(question)s: the number of seats is between 1 and the number of candidates."),
+    "bad_max": gettext_lazy("Question %(question)s: a ballot must be able to mark at least one candidate."),
+    "absolute_majority_needs_one": gettext_lazy(
+        "Question %(question)s: an absolute-majority question has one seat and one choice per ballot."),
+}
+
+
 def _validate_questions(questions: list[dict]) -> list[dict]:
+    """Each question's candidates, limits and counting rule (`limited` by default; see verifier/counting.py)."""
     clean = []
     ids = set()
     for q in questions:
@@ -389,9 +417,13 @@ def _validate_questions(questions: list[dict]) -> list[dict]:
             raise ValidationFailed(_("Each question needs an id, choices and a maximum."), code="bad_question") from exc
         if not choices or not 0 <= lo <= hi <= len(choices) or qid in ids:
             raise ValidationFailed(_("A question's choices or limits are inconsistent."), code="bad_question")
+        rule = str(q.get("rule", rules.LIMITED))
+        problem = rules.question_problem(rule=rule, choices=len(choices), max_choices=hi, seats=seats)
+        if problem:
+            raise ValidationFailed(_RULE_PROBLEMS[problem] % {"question": qid}, code=problem, field="questions")
         ids.add(qid)
         clean.append({"id": qid, "title": str(q.get("title", qid)), "choices": choices, "min": lo, "max": hi,
-                      "seats": seats})
+                      "seats": seats, "rule": rule})
     if not clean:
         raise ValidationFailed(_("An election has at least one question."), code="bad_question")
     return clean
@@ -399,10 +431,11 @@ def _validate_questions(questions: list[dict]) -> list[dict]:
 
 @transaction.atomic
 def create_election(*, item: AgendaItem, questions: list[dict], trustees: list, threshold: int, actor) -> Election:
-    """Set up the secret ballot of an item: questions, trustees and the threshold key; audited.
+    """Set up the secret ballot of an item: questions, trustees and the threshold; audited.
 
-    The key is a sum of one Feldman dealing per trustee made in this process; only the commitments and
-    verification keys are stored, each trustee's share waits to be shown once to that trustee.
+    There is no key yet: the trustees make it among themselves in the key ceremony (round 1
+    `submit_trustee_key`, round 2 `submit_dealing`, round 3 `submit_confirmation`), so that the server
+    never holds a key share (docs/decisions/0006).
     """
     item = _lock_item(item)
     if item.kind != ItemKind.ELECTION or item.status != ItemStatus.PENDING:
@@ -413,32 +446,180 @@ def create_election(*, item: AgendaItem, questions: list[dict], trustees: list, 
         raise ValidationFailed(_("Choose distinct trustees and a threshold between 1 and their number."),
                                code="bad_trustees")
     election = Election.objects.create(item=item, questions=_validate_questions(questions), threshold=threshold)
-    dealing = combine_dealings([deal(threshold=threshold, trustees=len(trustees)) for _t in trustees])
-    election.public_key = dealing.public_key.hex()
-    election.commitments = [c.hex() for c in dealing.commitments]
-    election.save(update_fields=["public_key", "commitments", "updated_at"])
-    for index, user in enumerate(trustees, start=1):
-        Trustee.objects.create(election=election, index=index, user=user,
-                               verification_key=verification_key(dealing.commitments, index).hex(),
-                               pending_share=scalar_hex(dealing.shares[index]))
+    Trustee.objects.bulk_create([Trustee(election=election, index=index, user=user)
+                                 for index, user in enumerate(trustees, start=1)])
     log_action(election, "assembly.election.created", actor=actor,
                data={"trustees": [t.pk for t in trustees], "threshold": threshold})
     return election
 
 
+# -------------------------------------------------------------------------- the trustees' key ceremony
+
+
+def _ceremony_trustee(*, election: Election, index: int, user) -> tuple[Election, Trustee, list[Trustee]]:
+    """Lock the election, check the round may still change (vote not open) and that `user` is trustee `index`."""
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    trustees = list(election.trustees.order_by("index"))
+    trustee = next((t for t in trustees if t.index == index), None)
+    if trustee is None:
+        raise NotFound(_("There is no trustee with this number."), code="no_such_trustee")
+    if trustee.user_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("Only this trustee can act for this trustee number."), code="not_this_trustee")
+    if election.status != ElectionStatus.SETUP:
+        raise Conflict(_("The vote has opened: the key ceremony is over."), code="ceremony_closed")
+    return election, trustee, trustees
+
+
+def _expect_round(election: Election, wanted: str) -> None:
+    if election.ceremony != wanted:
+        raise Conflict(_("The key ceremony is not at this step (it is at: %(step)s).")
+                       % {"step": election.get_ceremony_display()}, code="wrong_round")
+
+
+def _invalid(exc: CeremonyError) -> ValidationFailed:
+    return ValidationFailed(_("Refused: %(why)s.") % {"why": exc}, code=exc.code)
+
+
 @transaction.atomic
-def take_trustee_share(*, trustee: Trustee, user) -> str:
-    """Hand the trustee their key share, once; it is erased from the server at the same moment. Audited."""
-    trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
-    if trustee.user_id != user.pk:
-        raise PermissionDenied(_("This is another trustee's key."), code="not_this_trustee")
-    if not trustee.pending_share:
-        raise Conflict(_("The key share has already been handed over; the server no longer has it."),
-                       code="share_taken")
-    share, trustee.pending_share = trustee.pending_share, ""
-    trustee.save(update_fields=["pending_share", "updated_at"])
-    log_action(trustee.election, "assembly.trustee.share_taken", actor=user, data={"index": trustee.index})
-    return share
+def submit_trustee_key(*, election: Election, index: int, user, box_public_key: str) -> Election:
+    """Round 1: trustee `index` registers the public half of the box key pair made in their browser. Audited."""
+    election, trustee, trustees = _ceremony_trustee(election=election, index=index, user=user)
+    _expect_round(election, CeremonyStatus.KEYS)
+    if trustee.box_public_key:
+        raise Conflict(_("Your key is already registered."), code="already_submitted")
+    try:
+        key = check_box_key(box_public_key)
+    except CeremonyError as exc:
+        raise _invalid(exc) from exc
+    if any(t.box_public_key == key for t in trustees):
+        raise ValidationFailed(_("Refused: another trustee registered this same key."), code="duplicate_box_key")
+    trustee.box_public_key = key
+    trustee.save(update_fields=["box_public_key", "updated_at"])
+    if all(t.box_public_key for t in trustees if t.pk != trustee.pk):
+        election.ceremony = CeremonyStatus.DEALINGS
+        election.save(update_fields=["ceremony", "updated_at"])
+    log_action(election, "assembly.ceremony.key", actor=user, data={"index": index})
+    return election
+
+
+@transaction.atomic
+def submit_dealing(*, election: Election, index: int, user, dealing: dict) -> Election:
+    """Round 2: trustee `index`'s dealing (commitments, proof of knowledge, n sealed shares). Audited (no secret)."""
+    election, trustee, trustees = _ceremony_trustee(election=election, index=index, user=user)
+    _expect_round(election, CeremonyStatus.DEALINGS)
+    if trustee.dealing:
+        raise Conflict(_("Your dealing is already in."), code="already_submitted")
+    try:
+        check_dealing(dealing, election_id=str(election.public_id), dealer=index, threshold=election.threshold,
+                      trustees=len(trustees))
+    except CeremonyError as exc:
+        raise _invalid(exc) from exc
+    trustee.dealing = {"commitments": [c.lower() for c in dealing["commitments"]],
+                       "proof": [p.lower() for p in dealing["proof"]],
+                       "shares": [s.lower() for s in dealing["shares"]]}
+    trustee.save(update_fields=["dealing", "updated_at"])
+    if all(t.dealing for t in trustees if t.pk != trustee.pk):
+        election.ceremony = CeremonyStatus.CONFIRMATIONS
+        election.save(update_fields=["ceremony", "updated_at"])
+    log_action(election, "assembly.ceremony.dealing", actor=user, data={"index": index})
+    return election
+
+
+def _combined(election: Election, trustees: list[Trustee]) -> list[bytes]:
+    return combined_commitments([[point(c) for c in t.dealing["commitments"]] for t in trustees])
+
+
+@transaction.atomic
+def submit_confirmation(*, election: Election, index: int, user, verification_key: str, proof: list) -> Election:
+    """Round 3: trustee `index` found every share valid and proves knowledge of x_j for Y_j, which must equal
+    `verification_key(Σ commitments, j)`. When all have confirmed, the election key is ready. Audited."""
+    election, trustee, trustees = _ceremony_trustee(election=election, index=index, user=user)
+    _expect_round(election, CeremonyStatus.CONFIRMATIONS)
+    if trustee.verification_key:
+        raise Conflict(_("Your confirmation is already in."), code="already_submitted")
+    combined = _combined(election, trustees)
+    try:
+        y = check_confirmation(verification_key_hex=verification_key, proof=proof,
+                               election_id=str(election.public_id), index=index, commitments=combined)
+    except CeremonyError as exc:
+        raise _invalid(exc) from exc
+    trustee.verification_key = y.hex()
+    trustee.key_proof = [p.lower() for p in proof]
+    trustee.save(update_fields=["verification_key", "key_proof", "updated_at"])
+    log_action(election, "assembly.ceremony.confirmed", actor=user, data={"index": index})
+    if all(t.verification_key for t in trustees if t.pk != trustee.pk):
+        election.commitments = [c.hex() for c in combined]
+        election.public_key = combined[0].hex()
+        election.ceremony = CeremonyStatus.READY
+        election.save(update_fields=["commitments", "public_key", "ceremony", "updated_at"])
+        log_action(election, "assembly.ceremony.ready", actor=user, data={"public_key": election.public_key})
+    return election
+
+
+@transaction.atomic
+def submit_complaint(*, election: Election, index: int, user, dealers: list[int]) -> Election:
+    """Round 3: trustee `index` reports that the shares from `dealers` failed their check: the ceremony fails
+    and staff must restart it. Audited."""
+    election, trustee, trustees = _ceremony_trustee(election=election, index=index, user=user)
+    _expect_round(election, CeremonyStatus.CONFIRMATIONS)
+    if trustee.verification_key:
+        raise Conflict(_("Your confirmation is already in."), code="already_submitted")
+    n = len(trustees)
+    if (not isinstance(dealers, list) or not dealers
+            or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= n for d in dealers)):
+        raise ValidationFailed(_("Name the trustees (1 to %(n)s) whose share failed.") % {"n": n},
+                               code="bad_complaint")
+    dealers = sorted(set(dealers))
+    trustee.complaint = dealers
+    trustee.save(update_fields=["complaint", "updated_at"])
+    election.ceremony = CeremonyStatus.FAILED
+    election.ceremony_failure = {"trustee": index, "dealers": dealers}
+    election.save(update_fields=["ceremony", "ceremony_failure", "updated_at"])
+    log_action(election, "assembly.ceremony.complaint", actor=user, data={"index": index, "dealers": dealers})
+    return election
+
+
+def _reset_ceremony(election: Election) -> None:
+    election.trustees.update(box_public_key="", dealing=None, verification_key="", key_proof=None, complaint=None)
+    election.public_key, election.commitments = "", []
+    election.ceremony, election.ceremony_failure = CeremonyStatus.KEYS, {}
+    election.save(update_fields=["public_key", "commitments", "ceremony", "ceremony_failure", "updated_at"])
+
+
+def _lock_setup_election(election: Election) -> Election:
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    if election.status != ElectionStatus.SETUP:
+        raise Conflict(_("The vote has opened: the key ceremony can no longer change."), code="ceremony_closed")
+    return election
+
+
+@transaction.atomic
+def restart_ceremony(*, election: Election, actor) -> Election:
+    """Staff clear every round of the key ceremony (before the vote opens); audited."""
+    election = _lock_setup_election(election)
+    previous = {"ceremony": election.ceremony, "failure": election.ceremony_failure}
+    _reset_ceremony(election)
+    log_action(election, "assembly.ceremony.restarted", actor=actor, data=previous)
+    return election
+
+
+@transaction.atomic
+def replace_trustee(*, election: Election, index: int, user, actor) -> Election:
+    """Staff give trustee number `index` to another person (before the vote opens); the ceremony restarts,
+    since every dealing had a share for the old trustee. Audited."""
+    election = _lock_setup_election(election)
+    trustee = election.trustees.filter(index=index).first()
+    if trustee is None:
+        raise NotFound(_("There is no trustee with this number."), code="no_such_trustee")
+    if election.trustees.filter(user=user).exclude(pk=trustee.pk).exists():
+        raise ValidationFailed(_("This person is already a trustee of this election."), code="bad_trustees")
+    before = trustee.user_id
+    trustee.user = user
+    trustee.save(update_fields=["user", "updated_at"])
+    _reset_ceremony(election)
+    log_action(election, "assembly.ceremony.trustee_replaced", actor=actor,
+               data={"index": index, "before": before, "after": user.pk})
+    return election
 
 
 @transaction.atomic
@@ -569,10 +750,10 @@ def submit_decryption(*, trustee: Trustee, user, decryption: dict) -> Election:
         election.status = ElectionStatus.TALLIED
         election.save(update_fields=["result", "status", "updated_at"])
         item = AgendaItem.objects.select_for_update().get(pk=election.item_id)
-        item.result = {"counts": election.result, "turnout": election.participations.count(),
-                       "electorate": item.meeting.electorate.count(),
-                       "elected": [rules.seats_won(counts=row, seats=int(q.get("seats", q["max"]))).__dict__
-                                   for row, q in zip(election.result, election.questions, strict=True)]}
+        item.result = rules.result_summary(
+            questions=election.questions, counts=election.result, ballots=len(record["ballots"]), ballots_weight=bound,
+            voters=election.participations.count(), electorate=item.meeting.electorate.count(),
+            electorate_weight=sum(item.meeting.electorate.values_list("weight", flat=True)))
         item.status = ItemStatus.DONE
         item.save(update_fields=["result", "status", "updated_at"])
         log_action(election, "assembly.election.tallied", actor=user, data={"ballots": len(record["ballots"])})
@@ -591,3 +772,371 @@ def get_meeting(slug: str) -> Meeting:
         raise NotFound()
     return meeting
 
+
+
+# ------------- member self-service, agenda, attachments, minutes
+
+from .enums import AttachmentVisibility, MinutesStatus  # noqa: E402 - this section's own imports
+from .models import AgendaAttachment  # noqa: E402
+
+
+def _seat_people(meeting: Meeting, member: Organisation) -> list:
+    """The delegate and substitute of a member's seat (those with an e-mail address)."""
+    seat = meeting.electorate.select_related("delegate", "substitute").filter(member=member).first()
+    return [u for u in (seat.delegate, seat.substitute) if u is not None and u.email] if seat else []
+
+
+def _mail_proxy_notice(*, meeting_id: int, grantor_id: int, holder_id: int, event: str) -> None:
+    """E-mail the delegates of both members about a proxy appointed or revoked (each in their own language)."""
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    meeting = Meeting.objects.get(pk=meeting_id)
+    grantor, holder = Organisation.objects.get(pk=grantor_id), Organisation.objects.get(pk=holder_id)
+    names = {"meeting": meeting.title, "grantor": grantor.name, "holder": holder.name, "cap": meeting.proxy_cap}
+    for side, org in (("grantor", grantor), ("holder", holder)):
+        for person in _seat_people(meeting, org):
+            with translation.override(person.language or settings.LANGUAGE_CODE):
+                if event == "appointed":
+                    subject = _("%(meeting)s: %(grantor)s is represented by %(holder)s") % names
+                    body = (_("%(grantor)s has given its proxy for %(meeting)s to %(holder)s. If %(grantor)s's "
+                              "delegate is absent, the delegate of %(holder)s votes for it.") % names)
+                    if side == "holder":
+                        body += "\n\n" + _("A member may hold at most %(cap)s proxies in this meeting.") % names
+                else:
+                    subject = _("%(meeting)s: proxy of %(grantor)s to %(holder)s revoked") % names
+                    body = _("%(grantor)s no longer gives its proxy for %(meeting)s to %(holder)s.") % names
+                send_mail(subject, body, None, [person.email])
+
+
+def _notify_proxy(*, meeting: Meeting, grantor: Organisation, holder: Organisation, event: str) -> None:
+    transaction.on_commit(lambda: _mail_proxy_notice(meeting_id=meeting.pk, grantor_id=grantor.pk,
+                                                     holder_id=holder.pk, event=event))
+
+
+def _refuse_unless_delegate_of(*, meeting: Meeting, member: Organisation, actor) -> None:
+    from .permissions import can_act_for_member
+
+    if not can_act_for_member(actor, meeting, member):
+        raise PermissionDenied(_("Only the voting delegate or substitute of %(member)s can do this.")
+                               % {"member": member}, code="not_member_delegate")
+
+
+@_audit_frozen_refusals
+@transaction.atomic
+def appoint_member_proxy(*, meeting: Meeting, grantor: Organisation, holder: Organisation, actor) -> Proxy:
+    """A member's own delegate gives (or moves) its proxy; the rules of `appoint_proxy` under the meeting
+    lock; audited with the delegate as actor; both members' delegates are e-mailed."""
+    meeting = _lock_meeting(meeting)
+    _refuse_if_frozen(meeting)
+    _refuse_unless_delegate_of(meeting=meeting, member=grantor, actor=actor)
+    previous = Proxy.objects.filter(meeting=meeting, grantor=grantor).select_related("holder").first()
+    proxy = appoint_proxy(meeting=meeting, grantor=grantor, holder=holder, actor=actor)
+    if previous is not None and previous.holder_id != holder.pk:
+        _notify_proxy(meeting=meeting, grantor=grantor, holder=previous.holder, event="revoked")
+    if previous is None or previous.holder_id != holder.pk:
+        _notify_proxy(meeting=meeting, grantor=grantor, holder=holder, event="appointed")
+    return proxy
+
+
+@_audit_frozen_refusals
+@transaction.atomic
+def revoke_proxy(*, meeting: Meeting, grantor: Organisation, actor) -> None:
+    """Withdraw member `grantor`'s proxy; refused once the meeting has opened; audited; both sides e-mailed."""
+    meeting = _lock_meeting(meeting)
+    _refuse_if_frozen(meeting)
+    proxy = Proxy.objects.filter(meeting=meeting, grantor=grantor).select_related("holder").first()
+    if proxy is None:
+        raise NotFound(_("%(member)s has not given its proxy.") % {"member": grantor}, code="no_proxy")
+    holder = proxy.holder
+    proxy.delete()
+    log_action(meeting, "assembly.proxy.revoked", actor=actor, data={"grantor": grantor.pk, "holder": holder.pk})
+    _notify_proxy(meeting=meeting, grantor=grantor, holder=holder, event="revoked")
+
+
+@_audit_frozen_refusals
+@transaction.atomic
+def revoke_member_proxy(*, meeting: Meeting, grantor: Organisation, actor) -> None:
+    """A member's own delegate withdraws its proxy (see `revoke_proxy`)."""
+    meeting = _lock_meeting(meeting)
+    _refuse_if_frozen(meeting)
+    _refuse_unless_delegate_of(meeting=meeting, member=grantor, actor=actor)
+    revoke_proxy(meeting=meeting, grantor=grantor, actor=actor)
+
+
+class ItemFrozen(Conflict):
+    code = "item_frozen"
+
+
+def _audit_item_refusals(func):
+    """Record an attempt to change an item already opened, after the refused transaction has rolled back."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*, item: AgendaItem, actor, **kwargs):
+        try:
+            return func(item=item, actor=actor, **kwargs)
+        except ItemFrozen:
+            log_action(item, "assembly.item.edit_refused", actor=actor,
+                       data={"service": func.__name__, "status": AgendaItem.objects.get(pk=item.pk).status})
+            raise
+
+    return wrapper
+
+
+def _lock_pending_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
+    """Lock the meeting (agenda order) then the item; refuse unless the item is still pending."""
+    meeting = _lock_meeting(item.meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if meeting.status == MeetingStatus.CLOSED:
+        raise ItemFrozen(_("The meeting is closed: its agenda can no longer change."))
+    if item.status != ItemStatus.PENDING:
+        raise ItemFrozen(_("“%(item)s” has already been opened: it can no longer be changed.") % {"item": item})
+    return meeting, item
+
+
+@_audit_item_refusals
+@transaction.atomic
+def update_item(*, item: AgendaItem, title: str, body: str, quorum_rule: str, majority_rule: str,
+                actor) -> AgendaItem:
+    """Change a pending item's title, text and rules; refused (and the refusal audited) once opened; audited."""
+    if not title.strip():
+        raise ValidationFailed(_("An item needs a title."), code="title_missing", field="title")
+    try:
+        rules.QuorumRule(quorum_rule)
+        rules.MajorityRule(majority_rule)
+    except ValueError as exc:
+        raise ValidationFailed(_("Unknown quorum or majority rule."), code="unknown_rule") from exc
+    _meeting, item = _lock_pending_item(item)
+    before = {"title": item.title, "body": item.body, "quorum_rule": item.quorum_rule,
+              "majority_rule": item.majority_rule}
+    item.title, item.body, item.quorum_rule, item.majority_rule = title.strip(), body, quorum_rule, majority_rule
+    item.save(update_fields=["title", "body", "quorum_rule", "majority_rule", "updated_at"])
+    after = {"title": item.title, "body": item.body, "quorum_rule": quorum_rule, "majority_rule": majority_rule}
+    log_action(item, "assembly.item.updated", actor=actor,
+               data={"changed": sorted(k for k in after if after[k] != before[k])})
+    return item
+
+
+def _renumber(meeting: Meeting) -> None:
+    """Positions 1..n in the current order, one row at a time upwards so that no two rows ever share one."""
+    for position, item in enumerate(meeting.items.order_by("position", "id"), start=1):
+        if item.position != position:
+            AgendaItem.objects.filter(pk=item.pk).update(position=position)
+
+
+@_audit_item_refusals
+@transaction.atomic
+def delete_item(*, item: AgendaItem, actor) -> None:
+    """Remove a pending item (and its attachments) from the agenda; positions close up; audited."""
+    meeting, item = _lock_pending_item(item)
+    if Election.objects.filter(item=item).exists():
+        raise Conflict(_("This election is already set up with its trustees: it cannot be deleted."),
+                       code="election_set_up")
+    files = [a.file.name for a in item.attachments.all()]
+    log_action(meeting, "assembly.item.deleted", actor=actor,
+               data={"item": item.pk, "title": item.title, "position": item.position, "attachments": len(files)})
+    item.delete()
+    _renumber(meeting)
+    _delete_files_on_commit(files)
+
+
+@_audit_item_refusals
+@transaction.atomic
+def move_item(*, item: AgendaItem, direction: str, actor) -> AgendaItem:
+    """Swap a pending item with its pending neighbour above or below, under the meeting lock; audited."""
+    if direction not in ("up", "down"):
+        raise ValidationFailed(_("Move an item up or down."), code="bad_direction", field="direction")
+    meeting, item = _lock_pending_item(item)
+    _renumber(meeting)
+    item.refresh_from_db(fields=["position"])
+    order = list(meeting.items.order_by("position"))
+    index = next(i for i, row in enumerate(order) if row.pk == item.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= other_index < len(order):
+        raise ValidationFailed(_("This item is already at the %(end)s of the agenda.")
+                               % {"end": _("top") if direction == "up" else _("bottom")}, code="at_the_end")
+    other = order[other_index]
+    if other.status != ItemStatus.PENDING:
+        raise ItemFrozen(_("“%(item)s” has already been opened: items cannot move past it.") % {"item": other})
+    mine, theirs = item.position, other.position
+    AgendaItem.objects.filter(pk=item.pk).update(position=0)   # free the slot: (meeting, position) is unique
+    AgendaItem.objects.filter(pk=other.pk).update(position=mine)
+    AgendaItem.objects.filter(pk=item.pk).update(position=theirs)
+    log_action(item, "assembly.item.moved", actor=actor, data={"from": mine, "to": theirs})
+    item.refresh_from_db()
+    return item
+
+
+# attachments
+
+ATTACHMENT_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
+
+
+def sniff_document(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a PDF, PNG or JPEG (the awards' sniffer) or an ODT/DOCX/XLSX (the
+    parts inside its ZIP), judged from the bytes only; None for anything else."""
+    import io
+    import zipfile
+
+    from urbis.awards.services import sniff_type
+
+    sniffed = sniff_type(data[:16])
+    if sniffed is not None:
+        return sniffed if sniffed[0] in ATTACHMENT_TYPES else None
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
+                if archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+                    return "application/vnd.oasis.opendocument.text", "odt"
+                return None
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
+            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+                return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return None
+    return None
+
+
+def attachment_max_bytes() -> int:
+    return int(getattr(settings, "URBIS_ASSEMBLY_ATTACHMENT_MAX_MB", 20)) * 1024 * 1024
+
+
+def _strip_image_metadata(data: bytes, ext: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only: no EXIF, no text chunks
+        out = io.BytesIO()
+        clean.save(out, format={"jpg": "JPEG", "png": "PNG"}[ext])
+    return out.getvalue()
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+@transaction.atomic
+def add_attachment(*, meeting: Meeting, title: str, upload, visibility: str, item: AgendaItem | None = None,
+                   actor) -> AgendaAttachment:
+    """Store a document of the meeting or of one item (type sniffed from the bytes, size capped by
+    URBIS_ASSEMBLY_ATTACHMENT_MAX_MB, image metadata removed); audited."""
+    from django.core.files.base import ContentFile
+    from django.utils.text import slugify
+
+    if not title.strip():
+        raise ValidationFailed(_("Give the document a title."), code="title_missing", field="title")
+    if visibility not in AttachmentVisibility.values:
+        raise ValidationFailed(_("Choose who may see the document."), code="bad_visibility", field="visibility")
+    if upload is None:
+        raise ValidationFailed(_("Choose a file."), code="file_missing", field="file")
+    limit = attachment_max_bytes()
+    if upload.size > limit:
+        raise ValidationFailed(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+                               code="attachment_too_large", field="file")
+    meeting = _lock_meeting(meeting)
+    if item is not None and item.meeting_id != meeting.pk:
+        raise NotFound(_("This item is not on this meeting's agenda."), code="item_not_found")
+    data = upload.read()
+    sniffed = sniff_document(data)
+    if sniffed is None:
+        raise ValidationFailed(_("Only PDF, ODT, DOCX, XLSX, PNG and JPEG files are accepted."),
+                               code="attachment_wrong_type", field="file")
+    content_type, ext = sniffed
+    if content_type.startswith("image/"):
+        try:
+            data = _strip_image_metadata(data, ext)
+        except Exception as exc:  # a corrupt image is bad input, not a server error
+            raise ValidationFailed(_("The image could not be read."), code="attachment_unreadable",
+                                   field="file") from exc
+    attachment = AgendaAttachment(meeting=meeting, item=item, title=title.strip()[:200], content_type=content_type,
+                                  size=len(data), visibility=visibility)
+    attachment.file.save(f"{slugify(title)[:60] or 'document'}.{ext}", ContentFile(data), save=False)
+    attachment.save()
+    log_action(meeting, "assembly.attachment.added", actor=actor,
+               data={"attachment": attachment.pk, "item": getattr(item, "pk", None), "title": attachment.title,
+                     "type": content_type, "size": len(data), "visibility": visibility})
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(*, attachment, actor) -> None:
+    """Remove a document (its file goes when the transaction commits); audited."""
+    attachment = AgendaAttachment.objects.select_for_update().select_related("meeting").get(pk=attachment.pk)
+    name = attachment.file.name
+    log_action(attachment.meeting, "assembly.attachment.deleted", actor=actor,
+               data={"attachment": attachment.pk, "item": attachment.item_id, "title": attachment.title})
+    attachment.delete()
+    _delete_files_on_commit([name])
+
+
+# minutes
+
+
+class MinutesApproved(Conflict):
+    code = "minutes_approved"
+
+
+@transaction.atomic
+def save_minutes(*, meeting: Meeting, text: str, actor) -> Meeting:
+    """Save the draft minutes; refused once approved (reopen them first); audited."""
+    meeting = _lock_meeting(meeting)
+    if meeting.minutes_status == MinutesStatus.APPROVED:
+        raise MinutesApproved(_("The minutes are approved: reopen them to change them."))
+    text = text.replace("\r\n", "\n").strip()
+    changed = text != meeting.minutes
+    meeting.minutes = text
+    meeting.save(update_fields=["minutes", "updated_at"])
+    log_action(meeting, "assembly.minutes.saved", actor=actor, data={"length": len(text), "changed": changed})
+    return meeting
+
+
+@transaction.atomic
+def approve_minutes(*, meeting: Meeting, actor) -> Meeting:
+    """Approve the minutes of a closed meeting: they become public, with who approved them and when; audited."""
+    meeting = _lock_meeting(meeting)
+    if meeting.minutes_status == MinutesStatus.APPROVED:
+        raise MinutesApproved(_("The minutes are already approved."))
+    if meeting.status != MeetingStatus.CLOSED:
+        raise Conflict(_("Minutes are approved once the meeting is closed."), code="meeting_not_closed")
+    if not meeting.minutes.strip():
+        raise ValidationFailed(_("Write the minutes before approving them."), code="minutes_empty", field="text")
+    meeting.minutes_status, meeting.minutes_approved_at = MinutesStatus.APPROVED, timezone.now()
+    meeting.minutes_approved_by = actor
+    meeting.save(update_fields=["minutes_status", "minutes_approved_at", "minutes_approved_by", "updated_at"])
+    log_action(meeting, "assembly.minutes.approved", actor=actor,
+               data={"sha256": hashlib.sha256(meeting.minutes.encode()).hexdigest()})
+    return meeting
+
+
+@transaction.atomic
+def reopen_minutes(*, meeting: Meeting, actor) -> Meeting:
+    """Take approved minutes back to draft (to correct them); they stop being public; audited."""
+    meeting = _lock_meeting(meeting)
+    if meeting.minutes_status != MinutesStatus.APPROVED:
+        raise Conflict(_("The minutes are not approved."), code="minutes_not_approved")
+    meeting.minutes_status, meeting.minutes_approved_at, meeting.minutes_approved_by = MinutesStatus.DRAFT, None, None
+    meeting.save(update_fields=["minutes_status", "minutes_approved_at", "minutes_approved_by", "updated_at"])
+    log_action(meeting, "assembly.minutes.reopened", actor=actor)
+    return meeting

@@ -13,11 +13,10 @@ from django.utils import timezone
 from urbis.accounts.models import User
 from urbis.assembly import services
 from urbis.assembly.models import Election, Heartbeat, Meeting
-from urbis.assembly.selectors import election_record
+from urbis.assembly.selectors import ceremony_state, election_record
+from urbis.assembly.verifier import ceremony as trustee_tool
 from urbis.assembly.verifier import make_ballot, verify_record
 from urbis.assembly.verifier.ballots import Question, new_code, public_credential
-from urbis.assembly.verifier.group import scalar_from_hex
-from urbis.assembly.verifier.tally import trustee_decryption
 from urbis.core.taxonomies import WORLD_REGIONS
 
 from .builder import DemoContext
@@ -35,6 +34,36 @@ def _keep_present(meeting: Meeting) -> None:
     clock, and on a busy machine the 120-odd encrypted ballots take longer than that; without this, who
     counts as present (proxies, quorum) would depend on how fast the build runs."""
     Heartbeat.objects.filter(meeting=meeting).update(last_seen=timezone.now())
+
+
+def run_key_ceremony(election: Election) -> dict[int, dict]:
+    """Play every trustee's three rounds of the key ceremony with the offline trustee tool
+    (urbis/assembly/verifier/ceremony.py), through the same services the API calls. Returns each trustee's
+    key file — in real life each one stays on that trustee's own computer."""
+    trustees = list(election.trustees.select_related("user").order_by("index"))
+    eid = str(election.public_id)
+    keys = {t.index: trustee_tool.key_file(election_id=eid, index=t.index, keypair=trustee_tool.make_box_keypair())
+            for t in trustees}
+    for t in trustees:
+        services.submit_trustee_key(election=election, index=t.index, user=t.user,
+                                    box_public_key=keys[t.index]["box_public_key"])
+    box_keys = [keys[t.index]["box_public_key"] for t in trustees]
+    for t in trustees:
+        dealing = trustee_tool.make_dealing(election_id=eid, dealer=t.index, threshold=election.threshold,
+                                            box_public_keys=box_keys)
+        services.submit_dealing(election=election, index=t.index, user=t.user, dealing=dealing)
+    state = ceremony_state(election)
+    for t in trustees:
+        answer = trustee_tool.confirm(key=keys[t.index], ceremony=state)
+        services.submit_confirmation(election=election, index=t.index, user=t.user,
+                                     verification_key=answer["verification_key"], proof=answer["proof"])
+    return keys
+
+
+def trustee_decrypts(election: Election, trustee, key: dict) -> None:
+    """One trustee's partial decryption of the closed election, from their key file (the offline tool)."""
+    decryption = trustee_tool.decrypt(key=key, ceremony=ceremony_state(election))
+    services.submit_decryption(trustee=trustee, user=trustee.user, decryption=decryption)
 
 
 def build(ctx: DemoContext) -> None:
@@ -83,7 +112,7 @@ def build(ctx: DemoContext) -> None:
                               "max": seats, "seats": seats})
     trustees = [_user(f"trustee{i}@urbis.example", f"Trustee {i}", unusable) for i in (1, 2, 3)]
     election = services.create_election(item=item, questions=questions, trustees=trustees, threshold=2, actor=staff)
-    shares = {t.index: services.take_trustee_share(trustee=t, user=t.user) for t in election.trustees.all()}
+    keys = run_key_ceremony(election)
     registrar = _user("registrar@urbis.example", "Rui Registrar", unusable)
     services.appoint_registrar(user=registrar, actor=staff)
     eid = str(election.public_id)
@@ -129,9 +158,7 @@ def build(ctx: DemoContext) -> None:
     services.close_item(item=item, actor=staff)
     election = Election.objects.get(pk=election.pk)
     for t in election.trustees.filter(index__in=[1, 3]).order_by("index"):   # trustee 2 is absent
-        decryption = trustee_decryption(record=election_record(election), ciphertexts=election.encrypted_tally,
-                                        index=t.index, share=scalar_from_hex(shares[t.index]))
-        services.submit_decryption(trustee=t, user=t.user, decryption=decryption)
+        trustee_decrypts(election, t, keys[t.index])
     services.close_meeting(meeting=meeting, actor=staff)
     # the meeting took place during the reference edition
     start = dt.datetime.combine(edition.starts_on + dt.timedelta(days=2), dt.time(9, 30), tzinfo=edition.zone)

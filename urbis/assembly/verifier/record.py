@@ -1,8 +1,10 @@
 """The published record of a secret election, and the checks anyone can run on it.
 
-Record (JSON, `format: "urbis-election-record/1"`):
+Record (JSON, `format: "urbis-election-record/2"`):
     election:    id, title, questions [{id, title, choices [names], min, max}], public_key,
-                 threshold, commitments [hex] (Feldman), trustees [{index, name, verification_key}]
+                 threshold, commitments [hex] (Feldman, Σ of the trustees' dealings),
+                 trustees [{index, name, box_public_key, dealing {commitments, proof, shares},
+                            verification_key, key_proof}] — the dealerless key ceremony's public part
     credentials: [{credential, weight}] sorted — published before the vote opens
     status:      "open" | "closed" | "tallied"
     voters:      number of member governments that took part (who, not what)
@@ -18,11 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .ballots import BallotInvalid, Question, check_ballot, tracker
+from .ceremony import CeremonyError, check_confirmation, check_dealing, combined_commitments
 from .group import GroupError, discrete_log, point, scalar_from_hex
 from .proofs import ZERO, Ciphertext, verify_partial
 from .threshold import combine_partials, decrypt_with, verification_key
 
-FORMAT = "urbis-election-record/1"
+FORMAT = "urbis-election-record/2"
 
 
 @dataclass
@@ -77,14 +80,7 @@ def _verify(record: dict, report: Report) -> None:
     threshold = int(election["threshold"])
     if len(commitments) != threshold or commitments[0] != public_key:
         report.fail("the election key does not match the trustees' commitments")
-    trustee_keys: dict[int, bytes] = {}
-    for t in election["trustees"]:
-        y = point(t["verification_key"])
-        if y != verification_key(commitments, int(t["index"])):
-            report.fail(f"trustee {t['index']}'s verification key does not match the commitments")
-        trustee_keys[int(t["index"])] = y
-    if len(trustee_keys) < threshold:
-        report.fail("fewer trustees than the threshold")
+    trustee_keys = _verify_ceremony(election, commitments, threshold, report)
 
     weights: dict[str, int] = {}
     credential_list = [c["credential"] for c in record["credentials"]]
@@ -171,6 +167,45 @@ def _verify(record: dict, report: Report) -> None:
     report.result = result
     if tally.get("result") != result:
         report.fail(f"the published result {tally.get('result')} differs from the decrypted one {result}")
+    from .counting import check_elected  # who is elected, re-derived with each question's counting rule
+
+    for problem in check_elected(questions=election["questions"], result=result, ballots=bound,
+                                 claimed=tally.get("elected")):
+        report.fail(problem)
+
+
+def _verify_ceremony(election: dict, commitments: list[bytes], threshold: int, report: Report) -> dict[int, bytes]:
+    """Every dealer's proof and shape, Σ dealings = the election's commitments, each trustee's key and proof."""
+    eid = str(election["id"])
+    trustees = sorted(election["trustees"], key=lambda t: int(t["index"]))
+    n = len(trustees)
+    if [int(t["index"]) for t in trustees] != list(range(1, n + 1)):
+        report.fail("the trustees are not numbered 1 to n")
+    dealt = []
+    for t in trustees:
+        try:
+            dealt.append(check_dealing(t["dealing"], election_id=eid, dealer=int(t["index"]), threshold=threshold,
+                                       trustees=n))
+        except CeremonyError as exc:
+            report.fail(f"trustee {t['index']}'s dealing is refused: {exc}")
+    if len(dealt) == n and (not dealt or combined_commitments(dealt) != commitments):
+        report.fail("the election's commitments are not the sum of the trustees' dealings")
+    trustee_keys: dict[int, bytes] = {}
+    for t in trustees:
+        i = int(t["index"])
+        y = point(t["verification_key"])
+        if y != verification_key(commitments, i):
+            report.fail(f"trustee {i}'s verification key does not match the commitments")
+        try:
+            check_confirmation(verification_key_hex=t["verification_key"], proof=t["key_proof"], election_id=eid,
+                               index=i, commitments=commitments)
+        except CeremonyError as exc:
+            if exc.code != "verification_key_mismatch":  # reported just above
+                report.fail(f"trustee {i}'s confirmation is refused: {exc}")
+        trustee_keys[i] = y
+    if len(trustee_keys) < threshold:
+        report.fail("fewer trustees than the threshold")
+    return trustee_keys
 
 
 def verify_diff(earlier: dict, later: dict) -> Report:

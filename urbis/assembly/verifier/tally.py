@@ -5,7 +5,7 @@ from __future__ import annotations
 from .ballots import check_ballot
 from .group import discrete_log, point, scalar_hex
 from .proofs import Ciphertext, partial_decrypt
-from .record import decryption_context, homomorphic_tally, questions_of
+from .record import FORMAT, decryption_context, homomorphic_tally, questions_of
 from .threshold import combine_partials, decrypt_with
 
 
@@ -69,28 +69,27 @@ def combine_result(*, record: dict, ciphertexts: list[list[dict]], decryptions: 
 
 
 def new_record(*, election_id: str, title: str, questions: list[dict], threshold: int, trustees: list[str],
-               credentials: list[tuple[str, int]], dealings=None) -> tuple[dict, dict[int, int]]:
-    """A fresh open record and the trustees' secret shares (for tests, the bench and the demo;
-    the web app builds the same record from its tables)."""
-    from .threshold import combine_dealings, deal, verification_key
+               credentials: list[tuple[str, int]]) -> tuple[dict, dict[int, int]]:
+    """A fresh open record and the trustees' secret shares (for tests, the bench and the demo; the web app
+    builds the same record from its tables). The key comes from a full key ceremony played here by every
+    trustee with the offline tool's functions (verifier/ceremony.py)."""
+    from .ceremony import ceremony_in_memory
 
-    dealing = dealings or combine_dealings([deal(threshold=threshold, trustees=len(trustees))
-                                            for _ in trustees])
+    ceremony, shares = ceremony_in_memory(election_id=election_id, threshold=threshold, names=trustees)
     record = {
-        "format": "urbis-election-record/1",
+        "format": FORMAT,
         "election": {
             "id": election_id, "title": title, "questions": questions,
-            "public_key": dealing.public_key.hex(), "threshold": threshold,
-            "commitments": [c.hex() for c in dealing.commitments],
-            "trustees": [{"index": i, "name": name,
-                          "verification_key": verification_key(dealing.commitments, i).hex()}
-                         for i, name in enumerate(trustees, start=1)],
+            "public_key": ceremony["public_key"], "threshold": threshold,
+            "commitments": ceremony["commitments"],
+            "trustees": [{k: t[k] for k in ("index", "name", "box_public_key", "dealing", "verification_key",
+                                             "key_proof")} for t in ceremony["trustees"]],
         },
         "credentials": sorted(({"credential": c, "weight": w} for c, w in credentials),
                               key=lambda c: c["credential"]),
         "status": "open", "voters": 0, "ballots": [],
     }
-    return record, dict(dealing.shares)
+    return record, shares
 
 
 def finish_tally(record: dict, shares: dict[int, int]) -> dict:
