@@ -67,6 +67,20 @@ def can_manage_registrations(user) -> bool:
     return _is_staff(user)
 
 
+def can_erase_participant(user) -> bool:
+    return _is_staff(user)
+
+
+def can_edit_settings(user) -> bool:
+    """The edition's registration settings (secretariat)."""
+    return _is_staff(user)
+
+
+def can_manage_delegation_contacts(user) -> bool:
+    """Who may name or remove a member government's delegation contacts (secretariat)."""
+    return _is_staff(user)
+
+
 def can_check_in(user) -> bool:
     return _is_staff(user)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from urbis.core.audit import log_action
+from urbis.core.audit import log_action, scrub_entries
 from urbis.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from urbis.core.timezones import is_valid_zone
 from urbis.members.countries import is_valid_country
@@ -836,13 +836,41 @@ def export_own_data(*, user) -> dict:
     return {"registrations": out}
 
 
+def erased_label(registration_id: int) -> str:
+    return f"erased participant #{registration_id}"
+
+
+def _scrub_audit(registration: Registration) -> None:
+    scrub_entries(object_type=Registration._meta.label_lower, object_id=str(registration.pk),
+                  label=erased_label(registration.pk),
+                  terms=[registration.full_name, registration.email, registration.first_name, registration.last_name])
+
+
+@transaction.atomic
+def erase_participant(*, registration: Registration, actor) -> int:
+    """Staff erase a participant (GDPR): the seat passes to the waiting list, the registration and its
+    check-ins, attendance, sign-ups and certificate are deleted, and earlier audit entries lose the
+    person's name and e-mail. Audited as "erased participant #id", without personal data."""
+    registration = _locked(registration)
+    registration_id = registration.pk
+    if registration.status != Status.CANCELLED:
+        cancel_registration(registration=registration, actor=actor, reason="erased")
+    log_action(registration, "registration.participant_erased", actor=actor,
+               data={"registration": registration_id, "edition": registration.edition_id})
+    _scrub_audit(registration)
+    registration.delete()
+    return registration_id
+
+
 @transaction.atomic
 def delete_own_data(*, user) -> int:
-    """Delete the person's registrations (seats pass to the waiting list first); audited without the data."""
+    """Delete the person's registrations (seats pass to the waiting list first); earlier audit entries
+    lose the person's name and e-mail; audited without the data."""
     registrations = list(Registration.objects.filter(user=user))
     for registration in registrations:
         if registration.status != Status.CANCELLED:
             cancel_registration(registration=registration, actor=user, reason="data_deleted")
+        _scrub_audit(registration)
     editions = sorted({r.edition_id for r in registrations})
     Registration.objects.filter(pk__in=[r.pk for r in registrations]).delete()
     log_action(None, "registration.data_deleted", actor=user, data={"registrations": len(registrations),

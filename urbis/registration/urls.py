@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/", views.staff_index, name="staff_index"),
     path("staff/<slug:slug>/", views.staff_list, name="staff_list"),
     path("staff/<slug:slug>/r/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<slug:slug>/r/<int:pk>/erase/", views.staff_erase, name="staff_erase"),
     path("staff/<slug:slug>/r/<int:pk>/<str:action>/", views.staff_decide, name="staff_decide"),
     path("staff/<slug:slug>/remind/", views.staff_remind, name="staff_remind"),
     path("staff/<slug:slug>/badges.pdf", views.staff_badges, name="staff_badges"),

@@ -398,6 +398,20 @@ def staff_decide(request, slug, pk, action):
 
 
 @require_POST
+def staff_erase(request, slug, pk):
+    """Erase a participant's personal data for good (needs the confirmation box)."""
+    _staff(request, permissions.can_erase_participant)
+    edition = _edition(slug)
+    registration = get_object_or_404(Registration, pk=pk, edition=edition)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm."))
+        return redirect("registration:staff_detail", slug=slug, pk=pk)
+    erased = services.erase_participant(registration=registration, actor=request.user)
+    messages.success(request, _("Participant #%(id)s was erased.") % {"id": erased})
+    return redirect("registration:staff_list", slug=slug)
+
+
+@require_POST
 def staff_remind(request, slug):
     _staff(request)
     edition = _edition(slug)
