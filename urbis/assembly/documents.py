@@ -6,9 +6,9 @@ import os
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import ItemKind, VoteChoice
+from .enums import AttachmentVisibility, ItemKind, MinutesStatus, VoteChoice
 from .models import Meeting
-from .selectors import agenda, roll_call
+from .selectors import agenda, proxy_rows, roll_call
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 DEJAVU_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -26,6 +26,29 @@ def _fonts() -> tuple[str, str]:
     return "Helvetica", "Helvetica-Bold"
 
 
+def minutes_blocks(text: str) -> list[tuple[str, object]]:
+    """The minutes' plain text as blocks: ("heading", str), ("list", [str]) or ("paragraph", [lines]).
+
+    Blocks are separated by blank lines; a block of one line starting with "#" is a heading; a block whose
+    lines all start with "- " or "* " is a list. Nothing else is markup: the text is escaped where shown."""
+    blocks: list[tuple[str, object]] = []
+    for chunk in text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.rstrip() for line in chunk.strip("\n").split("\n") if line.strip()]
+        if not lines:
+            continue
+        if len(lines) == 1 and lines[0].lstrip().startswith("#"):
+            blocks.append(("heading", lines[0].lstrip().lstrip("#").strip()))
+        elif all(line.lstrip().startswith(("- ", "* ")) for line in lines):
+            blocks.append(("list", [line.lstrip()[2:].strip() for line in lines]))
+        else:
+            blocks.append(("paragraph", [line.strip() for line in lines]))
+    return blocks
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} kB"
+
+
 def minutes_pdf(meeting: Meeting) -> bytes:
     from xml.sax.saxutils import escape
 
@@ -38,6 +61,8 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12)
     h1 = ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=6)
     h2 = ParagraphStyle("h2", fontName=bold, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4)
+    h3 = ParagraphStyle("h3", fontName=bold, fontSize=10.5, leading=13, spaceBefore=4, spaceAfter=2)
+    small = ParagraphStyle("small", fontName=regular, fontSize=8.5, leading=11)
     zone = meeting.edition.zone
     story = [Paragraph(escape(meeting.title), h1),
              Paragraph(escape(f"{meeting.edition} · {meeting.get_kind_display()} · {meeting.get_status_display()}"), body)]
@@ -47,8 +72,28 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         story.append(Paragraph(escape(_("Opened %(opened)s, closed %(closed)s (%(zone)s).") % {
             "opened": opened, "closed": closed, "zone": meeting.edition.time_zone}), body))
     seats = meeting.electorate.count()
-    story.append(Paragraph(escape(_("Electorate: %(n)s member governments; %(p)s proxies.") % {
-        "n": seats, "p": meeting.proxies.count()}), body))
+    weight = sum(meeting.electorate.values_list("weight", flat=True))
+    story.append(Paragraph(escape(_("Electorate: %(n)s member governments (total weight %(w)s); %(p)s proxies.") % {
+        "n": seats, "w": weight, "p": meeting.proxies.count()}), body))
+    for row in proxy_rows(meeting):
+        story.append(Paragraph(escape(_("%(grantor)s is represented by %(holder)s (its delegate %(delegate)s).") % {
+            "grantor": row.grantor.name, "holder": row.holder.name, "delegate": row.holder_delegate or "—"}), small))
+    if meeting.minutes_status == MinutesStatus.APPROVED and meeting.minutes.strip():
+        story.append(Paragraph(escape(_("Minutes")), h2))
+        approved = timezone.localtime(meeting.minutes_approved_at, zone).strftime("%Y-%m-%d %H:%M")
+        story.append(Paragraph(escape(_("Approved by %(who)s on %(when)s (%(zone)s).") % {
+            "who": meeting.minutes_approved_by or "—", "when": approved, "zone": meeting.edition.time_zone}), small))
+        for kind, content in minutes_blocks(meeting.minutes):
+            if kind == "heading":
+                story.append(Paragraph(escape(content), h3))
+            elif kind == "list":
+                story += [Paragraph("• " + escape(line), body) for line in content]
+            else:
+                story.append(Paragraph("<br/>".join(escape(line) for line in content), body))
+            story.append(Spacer(1, 2 * mm))
+    else:
+        story.append(Paragraph(escape(_("The written minutes are not approved yet.")), small))
+    story.append(Paragraph(escape(_("Results")), h2))
     for item in agenda(meeting):
         story.append(Paragraph(escape(f"{item.position}. {item.title}"), h2))
         line = f"{item.get_kind_display()} · {item.get_status_display()} · {_('Quorum')}: {item.get_quorum_rule_display()}"
@@ -64,10 +109,16 @@ def minutes_pdf(meeting: Meeting) -> bytes:
                 f"{verdict} — {_('Majority')}: {item.get_majority_rule_display()}; "
                 + _("yes %(yes)s, no %(no)s, abstain %(abstain)s; %(voters)s of %(electorate)s members voted.") % r),
                 body))
+            if "electorate_weight" in r:
+                story.append(Paragraph(escape(_("Votes are weighted: the figures are weights, of a total electorate "
+                                                "weight of %(w)s; turnout %(pct)s%% of the members.") % {
+                    "w": r["electorate_weight"], "pct": round(100 * r["voters"] / r["electorate"]) if r["electorate"]
+                    else 0}), small))
             labels = dict(VoteChoice.choices)
-            rows = [[_("Member"), _("Represented by"), _("Vote")]] + [
-                [v.member.name, f"{v.cast_by} ({v.via.name})", str(labels[v.choice])] for v in roll_call(item)]
-            table = Table(rows, colWidths=[60 * mm, 80 * mm, 25 * mm], repeatRows=1)
+            rows = [[_("Member"), _("Represented by"), _("Vote"), _("Weight")]] + [
+                [v.member.name, f"{v.cast_by} ({v.via.name})", str(labels[v.choice]), str(v.weight)]
+                for v in roll_call(item)]
+            table = Table(rows, colWidths=[55 * mm, 75 * mm, 22 * mm, 18 * mm], repeatRows=1)
             table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), regular, 8), ("FONT", (0, 0), (-1, 0), bold, 8),
                                        ("GRID", (0, 0), (-1, -1), 0.25, "#999999")]))
             story += [Spacer(1, 3 * mm), table]
@@ -84,7 +135,19 @@ def minutes_pdf(meeting: Meeting) -> bytes:
                 story.append(Paragraph(escape(f"{q['title']}: {tally}. {_('Elected')}: {elected}"
                                               + (f" ({_('tie')}: " + ", ".join(q["choices"][i] for i in seats_won["tied"])
                                                  + ")" if seats_won["tied"] else "")), body))
+    documents = list(meeting.attachments.select_related("item").order_by("item__position", "title", "id"))
+    if documents:
+        story.append(Paragraph(escape(_("Documents")), h2))
+        visibility = dict(AttachmentVisibility.choices)
+        rows = [[_("Document"), _("Agenda item"), _("Type"), _("Size"), _("Who may see it")]] + [
+            [Paragraph(escape(a.title), small), Paragraph(escape(a.item.title if a.item else _("The whole meeting")), small),
+             a.extension, _size(a.size), str(visibility.get(a.visibility, a.visibility))]
+            for a in sorted(documents, key=lambda a: (a.item_id is not None, a.item.position if a.item else 0, a.title))]
+        table = Table(rows, colWidths=[55 * mm, 55 * mm, 15 * mm, 17 * mm, 32 * mm], repeatRows=1)
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), regular, 8), ("FONT", (0, 0), (-1, 0), bold, 8),
+                                   ("GRID", (0, 0), (-1, -1), 0.25, "#999999"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story += [Spacer(1, 3 * mm), table]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=meeting.title, leftMargin=18 * mm, rightMargin=18 * mm,
-                      topMargin=18 * mm, bottomMargin=18 * mm).build(story)
+                      topMargin=18 * mm, bottomMargin=18 * mm, invariant=True).build(story)
     return buffer.getvalue()

@@ -185,6 +185,14 @@ class Election(BaseModel):
     def __str__(self) -> str:
         return str(self.item)
 
+    def ceremony_progress(self) -> dict:
+        """How many trustees have done the current round of the key ceremony (uses prefetched trustees)."""
+        trustees = list(self.trustees.all())
+        field = {CeremonyStatus.KEYS: "box_public_key", CeremonyStatus.DEALINGS: "dealing",
+                 CeremonyStatus.CONFIRMATIONS: "verification_key"}.get(self.ceremony)
+        done = sum(1 for t in trustees if field and getattr(t, field))
+        return {"done": done, "total": len(trustees)}
+
 
 class Trustee(BaseModel):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="trustees")
@@ -268,3 +276,7 @@ class AgendaAttachment(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].upper()

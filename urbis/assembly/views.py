@@ -4,6 +4,7 @@ and trustees' pages, and the staff's meeting management. Thin: parse, permit, ca
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from urbis.core.errors import DomainError, ValidationFailed
 from urbis.members.models import Organisation
 
 from . import services
-from .enums import ElectionStatus, ItemKind, ItemStatus
+from .enums import ElectionStatus, ItemKind, ItemStatus, MeetingStatus, MinutesStatus
 from .forms import ElectionForm, ItemForm, MeetingForm, ProxyForm, SeatForm
 from .models import AgendaItem, Ballot, Election, Meeting
 from .permissions import (
@@ -27,11 +28,15 @@ from .permissions import (
 )
 from .selectors import (
     agenda,
+    ceremony_state,
     election_record,
     meeting_state,
     members_user_can_cast,
+    own_seats,
+    proxy_rows,
     roll_call,
     seats,
+    visible_attachments,
     visible_meetings,
 )
 
@@ -78,7 +83,7 @@ def meeting_detail(request, slug: str):
             item.cast_rows = [(seat, via, seat.member_id in voted) for seat, via in castable]
     return render(request, "assembly/meeting_detail.html", {
         **_live_context(request, meeting), "items": items, "castable": castable,
-        "is_delegate": delegate})
+        "is_delegate": delegate, **_documents_context(request, meeting, items)})
 
 
 @require_GET
@@ -111,8 +116,10 @@ def item_detail(request, slug: str, item_id: int):
     meeting = _meeting(request, slug)
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_id, meeting=meeting)
     votes = roll_call(item) if item.kind == ItemKind.MOTION else []
+    docs = [a for a in visible_attachments(meeting, request.user) if a.item_id == item.pk]
     return render(request, "assembly/item_detail.html", {"meeting": meeting, "item": item, "votes": votes,
-                                                         "election": getattr(item, "election", None)})
+                                                         "election": getattr(item, "election", None),
+                                                         "attachments": docs})
 
 
 @require_GET
@@ -207,24 +214,39 @@ def _election_any(request, public_id) -> Election:
     return election
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def trustee_page(request, public_id):
-    """A trustee's page: take the key share once; at the tally, decrypt in the browser."""
+    """A trustee's page: the three rounds of the key ceremony, then the tally, all in the trustee's browser
+    (static/assembly/trustee.js); the server only ever receives public keys, dealings and proofs."""
     election = _election_any(request, public_id)
     trustee = trustee_of(request.user, election)
     if trustee is None:
         raise DjangoPermissionDenied
-    share = None
-    if request.method == "POST":
-        try:
-            share = services.take_trustee_share(trustee=trustee, user=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        trustee.refresh_from_db()
+    base = f"/api/v1/assembly/elections/{election.public_id}"
+    state = ceremony_state(election)
+    acted = {"keys": trustee.box_public_key, "dealings": trustee.dealing,
+             "confirmations": trustee.verification_key or trustee.complaint}.get(election.ceremony, True)
+    page = {
+        "election": str(election.public_id), "index": trustee.index, "threshold": election.threshold,
+        "election_data": _election_json(election), "ceremony_status": election.ceremony,
+        "election_status": election.status,
+        # look for the next round while this trustee has nothing to do (not after the result)
+        "poll": bool(acted) and election.status != ElectionStatus.TALLIED
+                and not (election.status == ElectionStatus.CLOSED and not trustee.decryption),
+        "urls": {"ceremony": f"{base}/ceremony", "key": f"{base}/trustees/{trustee.index}/key",
+                 "dealing": f"{base}/trustees/{trustee.index}/dealing",
+                 "confirmation": f"{base}/trustees/{trustee.index}/confirmation",
+                 "decryption": f"{base}/decryptions"},
+        "text": {"notKeyFile": _("This is not a trustee key file."),
+                 "otherKeyFile": _("This key file belongs to another election or another trustee."),
+                 "notYourKey": _("This is not your key file: it does not give your verification key."),
+                 "refused": _("Refused."), "keySent": _("Your key is registered."),
+                 "dealingSent": _("Your dealing is in."), "confirmed": _("Your pieces are valid: confirmed."),
+                 "complained": _("A piece was wrong: your complaint is in and the ceremony has stopped."),
+                 "decrypted": _("Your partial decryption is in.")},
+    }
     return render(request, "assembly/trustee.html", {
-        "election": election, "trustee": trustee, "share": share, "election_json": _election_json(election),
-        "tally_json": election.encrypted_tally, "waiting": election.status == ElectionStatus.CLOSED,
-        "api_url": f"/api/v1/assembly/elections/{election.public_id}/decryptions"})
+        "election": election, "trustee": trustee, "ceremony": state, "page_json": page})
 
 
 # ------------------------------------------------------------------------------ staff pages
@@ -257,9 +279,11 @@ def staff_meeting(request, slug: str):
     _staff(request)
     meeting = get_object_or_404(Meeting.objects.select_related("edition"), slug=slug)
     return render(request, "assembly/staff_meeting.html", {
-        **_live_context(request, meeting), "seats": seats(meeting), "items": agenda(meeting),
+        **_live_context(request, meeting), "seats": seats(meeting),
+        "items": agenda(meeting).prefetch_related("election__trustees__user"),
         "proxies": meeting.proxies.select_related("grantor", "holder"), "seat_form": SeatForm(),
-        "proxy_form": ProxyForm(meeting=meeting), "item_form": ItemForm(), "election_form": ElectionForm()})
+        "proxy_form": ProxyForm(meeting=meeting), "item_form": ItemForm(), "election_form": ElectionForm(),
+        **_staff_documents_context(meeting)})
 
 
 def _int(value) -> int:
@@ -320,6 +344,15 @@ def staff_action(request, slug: str, action: str):
             trustees = [_user_by_email(e) for e in form.cleaned_data["trustees"]]
             services.create_election(item=item, questions=form.cleaned_data["questions"], trustees=trustees,
                                      threshold=form.cleaned_data["threshold"], actor=actor)
+        elif action in ("restart_ceremony", "replace_trustee"):
+            election = get_object_or_404(Election, pk=_int(data.get("election")), item__meeting=meeting)
+            if action == "restart_ceremony":
+                services.restart_ceremony(election=election, actor=actor)
+            else:
+                user = _user_by_email(data.get("email", ""))
+                if user is None:
+                    raise ValidationFailed(_("Give the new trustee's e-mail address."), code="unknown_user")
+                services.replace_trustee(election=election, index=_int(data.get("index")), user=user, actor=actor)
         elif action == "registrar":
             user = _user_by_email(data.get("email", ""))
             if user is None:
@@ -332,3 +365,210 @@ def staff_action(request, slug: str, action: str):
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("assembly:staff_meeting", args=[meeting.slug]))
 
+
+
+# ------------------------------------------------------------------------------ member self-service, agenda,
+# attachments, minutes
+
+
+def _documents_context(request, meeting: Meeting, items: list) -> dict:
+    """Proxies (and the person's own seats), documents by item, and the approved minutes of the meeting page."""
+    from .documents import minutes_blocks
+    from .forms import MemberProxyForm
+
+    rows = proxy_rows(meeting)
+    docs = visible_attachments(meeting, request.user)
+    for item in items:
+        item.docs = [a for a in docs if a.item_id == item.pk]
+    approved = meeting.minutes_status == MinutesStatus.APPROVED
+    return {"proxy_rows": rows, "own_seats": own_seats(meeting, request.user, rows),
+            "proxy_open": meeting.status == MeetingStatus.DRAFT, "member_proxy_form": MemberProxyForm(meeting=meeting),
+            "meeting_docs": [a for a in docs if a.item_id is None],
+            "minutes_blocks": minutes_blocks(meeting.minutes) if approved else [], "minutes_approved": approved}
+
+
+def _staff_documents_context(meeting: Meeting) -> dict:
+    from .forms import AttachmentForm, GrantorForm
+    from .models import AgendaAttachment
+
+    return {"attachments": AgendaAttachment.objects.filter(meeting=meeting).select_related("item")
+            .order_by("item__position", "title"),
+            "attachment_form": AttachmentForm(meeting=meeting), "revoke_form": GrantorForm(meeting=meeting),
+            "max_mb": services.attachment_max_bytes() // (1024 * 1024)}
+
+
+@require_POST
+def member_proxy(request, slug: str):
+    """A member's delegate appoints, changes or revokes the member's proxy (before the meeting opens)."""
+    from .forms import GrantorForm, MemberProxyForm
+
+    meeting = _meeting(request, slug)
+    if not is_voting_delegate_in(request.user, meeting):
+        raise DjangoPermissionDenied
+    try:
+        if request.POST.get("action") == "revoke":
+            form = GrantorForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                raise ValidationFailed(_("Choose your member."), code="bad_form")
+            services.revoke_member_proxy(meeting=meeting, grantor=form.cleaned_data["grantor"], actor=request.user)
+            messages.success(request, _("The proxy of %(member)s is revoked.") % {"member": form.cleaned_data["grantor"]})
+        else:
+            form = MemberProxyForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                raise ValidationFailed(_("Choose a member of the electorate to represent yours."), code="bad_form")
+            services.appoint_member_proxy(meeting=meeting, grantor=form.cleaned_data["grantor"],
+                                          holder=form.cleaned_data["holder"], actor=request.user)
+            messages.success(request, _("%(grantor)s is now represented by %(holder)s.") % {
+                "grantor": form.cleaned_data["grantor"], "holder": form.cleaned_data["holder"]})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("assembly:meeting", args=[meeting.slug]) + "#proxies")
+
+
+@require_GET
+def attachment_download(request, slug: str, pk: int):
+    """A meeting document: public ones for anyone who can see the meeting, the others for its delegates and staff."""
+    from django.http import FileResponse
+
+    from .models import AgendaAttachment
+    from .permissions import can_see_attachment
+
+    meeting = _meeting(request, slug)
+    attachment = get_object_or_404(AgendaAttachment.objects.select_related("meeting"), pk=pk, meeting=meeting)
+    if not can_see_attachment(request.user, attachment):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise DjangoPermissionDenied
+    ext = attachment.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            as_attachment=not attachment.content_type.startswith(("application/pdf", "image/")),
+                            filename=f"{slugify(attachment.title)[:60] or 'document'}.{ext}")
+    if attachment.visibility != "public":
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _staff_meeting_or_404(request, slug: str) -> Meeting:
+    _staff(request)
+    return get_object_or_404(Meeting.objects.select_related("edition"), slug=slug)
+
+
+@require_POST
+def staff_proxy_revoke(request, slug: str):
+    from .forms import GrantorForm
+
+    meeting = _staff_meeting_or_404(request, slug)
+    form = GrantorForm(request.POST, meeting=meeting)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_("Choose a member of the electorate."), code="bad_form")
+        services.revoke_proxy(meeting=meeting, grantor=form.cleaned_data["grantor"], actor=request.user)
+        messages.success(request, _("The proxy of %(member)s is revoked.") % {"member": form.cleaned_data["grantor"]})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("assembly:staff_meeting", args=[meeting.slug]))
+
+
+@require_http_methods(["GET", "POST"])
+def staff_item_edit(request, slug: str, item_id: int):
+    """Edit a pending agenda item's title, text and rules."""
+    from .forms import ItemEditForm
+
+    meeting = _staff_meeting_or_404(request, slug)
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    form = ItemEditForm(request.POST or None, initial={"title": item.title, "body": item.body,
+                                                       "quorum_rule": item.quorum_rule,
+                                                       "majority_rule": item.majority_rule})
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise ValidationFailed(_("Check the item's fields."), code="bad_form")
+            services.update_item(item=item, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The item is saved."))
+            return HttpResponseRedirect(reverse("assembly:staff_meeting", args=[meeting.slug]))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "assembly/staff_item_edit.html", {"meeting": meeting, "item": item, "form": form},
+                  status=200 if request.method == "GET" or form.is_valid() else 422)
+
+
+@require_POST
+def staff_item_action(request, slug: str, item_id: int, action: str):
+    """Delete a pending item, or move it up or down the agenda."""
+    meeting = _staff_meeting_or_404(request, slug)
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    try:
+        if action == "delete":
+            services.delete_item(item=item, actor=request.user)
+            messages.success(request, _("“%(item)s” is removed from the agenda.") % {"item": item})
+        elif action in ("up", "down"):
+            services.move_item(item=item, direction=action, actor=request.user)
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("assembly:staff_meeting", args=[meeting.slug]) + "#staff-agenda")
+
+
+@require_POST
+def staff_attachment_add(request, slug: str):
+    from .forms import AttachmentForm
+
+    meeting = _staff_meeting_or_404(request, slug)
+    form = AttachmentForm(request.POST, request.FILES, meeting=meeting)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(_("Give a title and choose a file: %(errors)s") % {"errors": form.errors.as_text()},
+                                   code="bad_form")
+        services.add_attachment(meeting=meeting, item=form.cleaned_data["item"], title=form.cleaned_data["title"],
+                                upload=form.cleaned_data["file"], visibility=form.cleaned_data["visibility"],
+                                actor=request.user)
+        messages.success(request, _("The document is attached."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("assembly:staff_meeting", args=[meeting.slug]) + "#attachments")
+
+
+@require_POST
+def staff_attachment_delete(request, slug: str, pk: int):
+    from .models import AgendaAttachment
+
+    meeting = _staff_meeting_or_404(request, slug)
+    attachment = get_object_or_404(AgendaAttachment, pk=pk, meeting=meeting)
+    services.delete_attachment(attachment=attachment, actor=request.user)
+    messages.success(request, _("The document “%(title)s” is deleted.") % {"title": attachment.title})
+    return HttpResponseRedirect(reverse("assembly:staff_meeting", args=[meeting.slug]) + "#attachments")
+
+
+@require_http_methods(["GET", "POST"])
+def staff_minutes(request, slug: str):
+    """Write the minutes (draft), approve them (they become public) or reopen them."""
+    from .documents import minutes_blocks
+    from .forms import MinutesForm
+
+    meeting = _staff_meeting_or_404(request, slug)
+    form = MinutesForm(request.POST or None, initial={"text": meeting.minutes})
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "reopen":
+                services.reopen_minutes(meeting=meeting, actor=request.user)
+                messages.success(request, _("The minutes are a draft again."))
+            else:
+                if not form.is_valid():
+                    raise ValidationFailed(_("Check the minutes."), code="bad_form")
+                with transaction.atomic():   # approving saves the text first; a refusal keeps neither
+                    services.save_minutes(meeting=meeting, text=form.cleaned_data["text"], actor=request.user)
+                    if action == "approve":
+                        services.approve_minutes(meeting=meeting, actor=request.user)
+                if action == "approve":
+                    messages.success(request, _("The minutes are approved and public."))
+                else:
+                    messages.success(request, _("The draft minutes are saved."))
+            return HttpResponseRedirect(reverse("assembly:staff_minutes", args=[meeting.slug]))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "assembly/staff_minutes.html", {
+        "meeting": meeting, "form": form, "blocks": minutes_blocks(meeting.minutes)})
