@@ -44,14 +44,50 @@ def test_general_assembly_with_roll_call_and_verifiable_secret_election(page, mo
     import urbis.registration.selectors as reg
     monkeypatch.setattr(reg, "checked_in_user_ids", lambda *, edition, on_day=None: {delegates[0].pk})
 
-    # trustees take their key shares, once
-    shares = []
+    # the trustees' key ceremony, in their browsers. Round 1: each makes a key pair and keeps the file
+    trustee_url = f"/assembly/elections/{election.public_id}/trustee/"
+    key_files = []
+    for i, t in enumerate(trustees, start=1):
+        _as(page, t)
+        page.goto(trustee_url)
+        page.click("#make-key")
+        page.wait_for_selector("#key-shown:not([hidden])")
+        with page.expect_download() as info:
+            page.click("#download-key")
+        assert info.value.suggested_filename == f"urbis-trustee-{election.public_id}-{i}.json"
+        key = json.loads(open(info.value.path(), encoding="utf-8").read())
+        assert json.loads(page.locator("#key-text").input_value()) == key
+        assert sorted(key) == ["box_public_key", "box_secret_key", "election", "index"]
+        assert (key["election"], key["index"]) == (str(election.public_id), i)
+        key_files.append(info.value.path())
+        page.click("#key-saved")
+        page.wait_for_selector("#waiting, #make-dealing")
+    # round 2: each deals (the polynomial lives only in the page)
     for t in trustees:
         _as(page, t)
-        page.goto(f"/assembly/elections/{election.public_id}/trustee/")
-        page.click("#take-share")
-        shares.append(page.locator("#my-share").inner_text().strip())
-        assert page.locator("#take-share").count() == 0
+        page.goto(trustee_url)
+        page.click("#make-dealing")
+        page.wait_for_selector("#waiting, #confirm-shares")
+    # round 3: each opens and checks the shares sent to it with its key file
+    for t, path in zip(trustees, key_files, strict=True):
+        _as(page, t)
+        page.goto(trustee_url)
+        page.set_input_files("#key-file", str(path))
+        page.click("#confirm-shares")
+        page.wait_for_selector("#waiting, #key-ready")
+    assert page.locator("[data-ceremony]").get_attribute("data-ceremony") == "ready"
+    election.refresh_from_db()
+    assert (election.ceremony, election.public_key == election.commitments[0]) == ("ready", True)
+    # the server holds no secret share: nothing it stored gives a trustee's verification key
+    from urbis.assembly.selectors import ceremony_state
+    from urbis.assembly.verifier.ceremony import secret_share
+    from urbis.assembly.verifier.group import scalar_hex
+    state = ceremony_state(election)
+    secrets = [scalar_hex(secret_share(key=json.loads(open(p, encoding="utf-8").read()), ceremony=state))
+               for p in key_files]
+    stored = json.dumps([list(Meeting.objects.values()), list(election.trustees.values()),
+                         list(type(election).objects.values())], default=str)
+    assert [x in stored for x in secrets] == [False, False, False]
 
     # the registrar makes the codes in the browser; the server gets only public keys
     _as(page, registrar)
@@ -117,11 +153,11 @@ def test_general_assembly_with_roll_call_and_verifiable_secret_election(page, mo
     _as(page, staff)
     page.goto("/assembly/staff/ga-2021/")
     page.click(f"tr[data-item='{item.pk}'] button.close-item")
-    # trustee 2 is absent; trustees 1 and 3 decrypt in their browsers
+    # trustee 2 is absent; trustees 1 and 3 decrypt in their browsers, from their key files
     for index in (0, 2):
         _as(page, trustees[index])
-        page.goto(f"/assembly/elections/{election.public_id}/trustee/")
-        page.fill("#share-input", shares[index])
+        page.goto(trustee_url)
+        page.fill("#key-paste", open(key_files[index], encoding="utf-8").read())
         page.click("#decrypt")
         page.wait_for_selector("#decryption-done")
     page.goto(f"/assembly/elections/{election.public_id}/")

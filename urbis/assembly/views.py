@@ -358,6 +358,11 @@ def staff_action(request, slug: str, action: str):
             if user is None:
                 raise ValidationFailed(_("Give the registrar's e-mail address."), code="unknown_user")
             services.appoint_registrar(user=user, actor=actor)
+        elif action == "run_off":
+            item = get_object_or_404(AgendaItem, pk=_int(data.get("item")), meeting=meeting)
+            run_off = services.prepare_run_off(item=item, actor=actor)
+            messages.success(request, _("The second round is on the agenda: set up its election below."))
+            return HttpResponseRedirect(reverse("assembly:item", args=[meeting.slug, run_off.pk]))
         else:
             raise Http404
         messages.success(request, _("Done."))
