@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +84,39 @@ class ScanForm(forms.Form):
     code = forms.CharField(label=_("Badge code"), max_length=500)
     gate = forms.CharField(label=_("Gate"), max_length=60, required=False)
     session = forms.CharField(label=_("Session code (optional)"), max_length=12, required=False)
+
+
+class SettingsForm(forms.Form):
+    """The edition's registration settings; the deadline is typed in the edition's zone."""
+
+    is_open = forms.BooleanField(label=_("Registration open"), required=False)
+    onsite_capacity = forms.IntegerField(label=_("On-site capacity (empty: no limit)"), required=False,
+                                         min_value=0, max_value=1_000_000)
+    auto_approve = forms.MultipleChoiceField(
+        label=_("Approved at once (delegates always wait for the secretariat)"), required=False,
+        choices=[c for c in Category.choices if c[0] != Category.DELEGATE], widget=forms.CheckboxSelectMultiple)
+    mode_change_deadline = forms.DateTimeField(
+        label=_("Attendance mode can be changed until (empty: no deadline)"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    offer_hours = forms.IntegerField(label=_("A waiting-list offer lasts (hours)"), min_value=1, max_value=720)
+    min_online_minutes = forms.IntegerField(label=_("Online attendance counts after (minutes; 0: joining counts)"),
+                                            min_value=0, max_value=600)
+    questions = forms.CharField(
+        label=_("Extra questions of the form (JSON)"), required=False, max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_('A list such as [{"key": "arrival", "label": "Arrival date", "required": true, '
+                    '"choices": ["8 Nov", "9 Nov"]}].'))
+
+    def clean_questions(self):
+        text = self.cleaned_data["questions"].strip()
+        if not text:
+            return []
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise forms.ValidationError(_("This is not valid JSON.")) from None
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the contact's account"), max_length=254)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .enums import Mode, Status
 from .models import Attendance, CheckIn, Registration, RegistrationSettings
@@ -62,3 +62,23 @@ def checkins_of_edition(edition) -> QuerySet[CheckIn]:
 def attendances_of_edition(edition) -> QuerySet[Attendance]:
     return (Attendance.objects.filter(edition=edition).select_related("registration")
             .order_by("session_code", "registration__last_name", "id"))
+
+
+def member_delegations(edition, *, q: str = "") -> QuerySet:
+    """Member governments with their delegation contacts and the number of their delegates in the edition."""
+    from urbis.members.enums import OrganisationKind
+    from urbis.members.models import Organisation
+
+    from .enums import Category
+    from .models import DelegationContact
+
+    qs = Organisation.objects.filter(kind=OrganisationKind.MEMBER_GOVERNMENT)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(city__icontains=q) | Q(country__iexact=q))
+    delegates = Count("registrations", filter=Q(registrations__edition=edition,
+                                                registrations__category=Category.DELEGATE)
+                      & ~Q(registrations__status__in=[Status.CANCELLED, Status.DECLINED]))
+    return (qs.annotate(delegates=delegates).order_by("name", "id")
+            .prefetch_related(Prefetch("delegation_contacts",
+                                       queryset=DelegationContact.objects.select_related("user")
+                                       .order_by("user__email"))))

@@ -74,8 +74,21 @@ def update_settings(*, edition: Edition, actor, **values: Any) -> RegistrationSe
     unknown = set(values) - allowed
     if unknown:
         raise ValidationFailed(_("Unknown setting."), code="unknown_setting", field=sorted(unknown)[0])
-    if "auto_approve" in values and not set(values["auto_approve"]) <= set(Category.values):
+    if "auto_approve" in values and not (isinstance(values["auto_approve"], list | tuple)
+                                         and set(values["auto_approve"]) <= set(Category.values)):
         raise ValidationFailed(_("Unknown category."), code="unknown_category", field="auto_approve")
+    if "auto_approve" in values:
+        values["auto_approve"] = sorted(set(values["auto_approve"]) - {Category.DELEGATE})
+    for name in ("offer_hours", "min_online_minutes"):
+        if name in values and not (isinstance(values[name], int) and 0 <= values[name] <= 32767
+                                   and (values[name] > 0 or name != "offer_hours")):
+            raise ValidationFailed(_("Enter a whole number in range."), code="out_of_range", field=name)
+    if "onsite_capacity" in values and values["onsite_capacity"] is not None and not (
+            isinstance(values["onsite_capacity"], int) and 0 <= values["onsite_capacity"] <= 2**31 - 1):
+        raise ValidationFailed(_("Enter a whole number in range."), code="out_of_range", field="onsite_capacity")
+    if "mode_change_deadline" in values and values["mode_change_deadline"] is not None and not (
+            isinstance(values["mode_change_deadline"], dt.datetime) and timezone.is_aware(values["mode_change_deadline"])):
+        raise ValidationFailed(_("Enter a date and time."), code="bad_datetime", field="mode_change_deadline")
     if "questions" in values:
         _check_questions(values["questions"])
     for name, value in values.items():
@@ -86,14 +99,29 @@ def update_settings(*, edition: Edition, actor, **values: Any) -> RegistrationSe
     return reg_settings
 
 
+QUESTION_KEYS = {"key", "label", "required", "choices"}
+
+
 def _check_questions(questions: Any) -> None:
-    if not isinstance(questions, list):
-        raise ValidationFailed(_("Questions must be a list."), code="bad_questions", field="questions")
+    if not isinstance(questions, list) or len(questions) > 30:
+        raise ValidationFailed(_("Questions must be a list (at most 30)."), code="bad_questions", field="questions")
+    keys = set()
     for item in questions:
         if not (isinstance(item, dict) and isinstance(item.get("key"), str) and item["key"].isidentifier()
-                and isinstance(item.get("label"), str)):
+                and len(item["key"]) <= 40 and isinstance(item.get("label"), str)
+                and 0 < len(item["label"].strip()) <= 200):
             raise ValidationFailed(_("Each question needs a key and a label."), code="bad_questions",
                                    field="questions")
+        if set(item) - QUESTION_KEYS or not isinstance(item.get("required", False), bool):
+            raise ValidationFailed(_("A question has only a key, a label, required (true or false) and choices."),
+                                   code="bad_questions", field="questions")
+        choices = item.get("choices")
+        if choices is not None and not (isinstance(choices, list) and 0 < len(choices) <= 100 and all(
+                isinstance(c, str) and 0 < len(c) <= 200 for c in choices)):
+            raise ValidationFailed(_("Choices must be a list of texts."), code="bad_questions", field="questions")
+        if item["key"] in keys:
+            raise ValidationFailed(_("Two questions have the same key."), code="bad_questions", field="questions")
+        keys.add(item["key"])
 
 
 @dataclass
@@ -494,9 +522,28 @@ def add_delegation_contact(*, organisation: Organisation, user, actor) -> Delega
     """Staff name a member government's contact for its delegation; audited."""
     if organisation.kind != OrganisationKind.MEMBER_GOVERNMENT:
         raise ValidationFailed(_("Only member governments have delegations."), code="not_a_member")
-    contact, _created = DelegationContact.objects.get_or_create(organisation=organisation, user=user)
+    if DelegationContact.objects.filter(organisation=organisation, user=user).exists():
+        raise Conflict(_("This person is already a contact of this member."), code="already_contact", field="email")
+    try:
+        with transaction.atomic():
+            contact = DelegationContact.objects.create(organisation=organisation, user=user)
+    except IntegrityError:  # named by someone else at the same moment
+        raise Conflict(_("This person is already a contact of this member."), code="already_contact",
+                       field="email") from None
     log_action(organisation, "registration.delegation_contact.added", actor=actor, data={"user": user.pk})
     return contact
+
+
+@transaction.atomic
+def remove_delegation_contact(*, contact: DelegationContact, actor) -> None:
+    """Staff remove a member government's delegation contact; audited."""
+    contact = DelegationContact.objects.select_for_update().select_related("organisation").filter(
+        pk=contact.pk).first()
+    if contact is None:
+        raise NotFound(_("This contact was already removed."), code="unknown_contact")
+    log_action(contact.organisation, "registration.delegation_contact.removed", actor=actor,
+               data={"user": contact.user_id})
+    contact.delete()
 
 
 # ---------------------------------------------------------------- session sign-ups

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import tablib
 from django.contrib import messages
@@ -14,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from urbis.accounts.models import User
 from urbis.core.errors import DomainError
 from urbis.core.pagination import paginate
+from urbis.members.enums import OrganisationKind
 from urbis.members.models import Organisation
 from urbis.program import permissions as program_permissions
 from urbis.program.models import Edition
@@ -23,8 +26,8 @@ from urbis.program.selectors import current_edition, published_sessions
 
 from . import documents, permissions, selectors, services, stats
 from .enums import Category, Mode, SignupStatus, Status
-from .forms import DetailsForm, ModeForm, RegistrationForm, ScanForm
-from .models import Certificate, Registration, SessionSignup
+from .forms import ContactForm, DetailsForm, ModeForm, RegistrationForm, ScanForm, SettingsForm
+from .models import Certificate, DelegationContact, Registration, SessionSignup
 
 
 def _edition(slug: str) -> Edition:
@@ -409,6 +412,82 @@ def staff_erase(request, slug, pk):
     erased = services.erase_participant(registration=registration, actor=request.user)
     messages.success(request, _("Participant #%(id)s was erased.") % {"id": erased})
     return redirect("registration:staff_list", slug=slug)
+
+
+SETTING_FIELDS = ["is_open", "onsite_capacity", "auto_approve", "mode_change_deadline", "offer_hours",
+                  "min_online_minutes", "questions"]
+
+
+@require_http_methods(["GET", "POST"])
+def staff_settings(request, slug):
+    """The edition's registration settings (opening, capacity, approvals, deadline, offers, questions)."""
+    _staff(request, permissions.can_edit_settings)
+    edition = _edition(slug)
+    current = selectors.settings_of(edition)
+    initial = {name: getattr(current, name) for name in SETTING_FIELDS}
+    initial["questions"] = json.dumps(current.questions or [], ensure_ascii=False, indent=2)
+    if current.mode_change_deadline:
+        initial["mode_change_deadline"] = timezone.localtime(current.mode_change_deadline, edition.zone) \
+            .replace(tzinfo=None)
+    with timezone.override(edition.zone):  # the deadline is typed in the edition's zone
+        form = SettingsForm(request.POST or None, initial=initial)
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        try:
+            services.update_settings(edition=edition, actor=request.user,
+                                     **{name: form.cleaned_data[name] for name in SETTING_FIELDS})
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("The registration settings were saved."))
+            return redirect("registration:staff_settings", slug=slug)
+    return render(request, "registration/staff_settings.html", {"edition": edition, "form": form},
+                  status=422 if request.method == "POST" else 200)
+
+
+@require_GET
+def staff_delegations(request, slug):
+    """Member governments, their delegation contacts and the size of their delegation."""
+    _staff(request, permissions.can_manage_delegation_contacts)
+    edition = _edition(slug)
+    q = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, selectors.member_delegations(edition, q=q))
+    return render(request, "registration/staff_delegations.html", {"edition": edition, "page": page, "q": q})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_contacts(request, slug, org):
+    """A member government's delegation contacts: name one (by account e-mail) or remove one."""
+    _staff(request, permissions.can_manage_delegation_contacts)
+    edition = _edition(slug)
+    organisation = get_object_or_404(Organisation, slug=org, kind=OrganisationKind.MEMBER_GOVERNMENT)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+        if user is None:
+            form.add_error("email", _("No account has this e-mail address; the person must sign up first."))
+        else:
+            try:
+                services.add_delegation_contact(organisation=organisation, user=user, actor=request.user)
+            except DomainError as exc:
+                form.add_error("email", str(exc.message))
+            else:
+                messages.success(request, _("%(email)s can now manage this delegation.") % {"email": user.email})
+                return redirect("registration:staff_contacts", slug=slug, org=org)
+    contacts = organisation.delegation_contacts.select_related("user").order_by("user__email")
+    return render(request, "registration/staff_contacts.html", {
+        "edition": edition, "organisation": organisation, "contacts": contacts, "form": form},
+        status=422 if request.method == "POST" else 200)
+
+
+@require_POST
+def staff_contact_remove(request, slug, org, pk):
+    _staff(request, permissions.can_manage_delegation_contacts)
+    edition = _edition(slug)
+    contact = get_object_or_404(DelegationContact, pk=pk, organisation__slug=org)
+    _run(request, services.remove_delegation_contact, _("The contact was removed."), contact=contact,
+         actor=request.user)
+    return redirect("registration:staff_contacts", slug=edition.slug, org=org)
 
 
 @require_POST
