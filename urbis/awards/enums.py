@@ -59,3 +59,28 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", _("Building")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class RoundPool(models.TextChoices):
+    """Which submissions a round reviews, as the secretariat says it; stored as the statuses it means."""
+
+    ELIGIBLE = "eligible", _("All eligible submissions")
+    DESERVING = "deserving", _("The deserving ones from the previous round")
+    SHORTLISTED = "shortlisted", _("The shortlisted ones from the previous round")
+
+
+POOL_STATUSES = {
+    RoundPool.ELIGIBLE: [SubmissionStatus.SUBMITTED, SubmissionStatus.DESERVING, SubmissionStatus.SHORTLISTED,
+                         SubmissionStatus.WINNER],
+    RoundPool.DESERVING: [SubmissionStatus.DESERVING, SubmissionStatus.SHORTLISTED, SubmissionStatus.WINNER],
+    RoundPool.SHORTLISTED: [SubmissionStatus.SHORTLISTED, SubmissionStatus.WINNER],
+}
+
+
+def pool_of_statuses(statuses) -> str:
+    """The RoundPool a list of statuses is, or "" when it is none of them."""
+    wanted = sorted(str(s) for s in statuses or [])
+    for pool, pool_statuses in POOL_STATUSES.items():
+        if sorted(str(s) for s in pool_statuses) == wanted:
+            return str(pool)
+    return ""

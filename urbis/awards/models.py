@@ -30,7 +30,8 @@ class Award(BaseModel):
 
 
 class Cycle(BaseModel):
-    """One edition of an award, with its phases (UTC datetimes) and eligibility rules."""
+    """One edition of an award, with its phases (stored in UTC, announced in its reference zone) and
+    eligibility rules."""
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="cycles")
     slug = models.SlugField(max_length=60, unique=True)
@@ -46,6 +47,8 @@ class Cycle(BaseModel):
     vote_opens_at = models.DateTimeField(_("public vote opens"))
     vote_closes_at = models.DateTimeField(_("public vote closes"))
     announced_at = models.DateTimeField(_("announcement"))
+    time_zone = models.CharField(_("reference time zone"), max_length=64, default="UTC",
+                                 help_text=_("The zone in which the cycle's deadlines are announced (IANA name)"))
     min_years_running = models.PositiveSmallIntegerField(_("initiative running for at least (years)"), default=1)
     eligible_kinds = models.JSONField(_("eligible applicant types"), default=list,
                                       help_text=_("Organisation kinds allowed to apply"))
@@ -62,6 +65,15 @@ class Cycle(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self):
+        import zoneinfo
+
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
     def phases(self) -> list[tuple[str, object, object]]:
         return [
@@ -193,6 +205,16 @@ class Round(BaseModel):
     def __str__(self) -> str:
         return f"{self.cycle} — {self.name}"
 
+    @property
+    def pool_label(self) -> str:
+        """Which submissions the round reviews, in the words of the set-up page."""
+        from .enums import RoundPool, pool_of_statuses
+
+        pool = pool_of_statuses(self.pool_statuses)
+        if pool:
+            return str(RoundPool(pool).label)
+        return ", ".join(str(SubmissionStatus(s).label) for s in self.pool_statuses or [] if s in SubmissionStatus.values)
+
 
 class Criterion(BaseModel):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
@@ -307,6 +329,26 @@ class PublicVote(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "email"], name="one_public_vote_per_email")]
+
+
+class RankIntervals(BaseModel):
+    """Bootstrapped rank intervals of a round, for one state of its reviews (computed by a background task).
+
+    `state` is a digest of everything the ranking is computed from (rubric, submitted scores, method), so a
+    new or changed review, a rubric change or another method gives a new state and the old intervals are
+    never shown for it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="rank_intervals")
+    state = models.CharField(max_length=64)
+    method = models.CharField(max_length=20, choices=NormalisationMethod.choices)
+    samples = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    intervals = models.JSONField(default=dict, blank=True, help_text="submission id → [lowest, highest] rank")
+    seconds = models.FloatField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "state"], name="one_interval_set_per_round_state")]
 
 
 class ReportJob(BaseModel):

@@ -53,3 +53,8 @@ def can_view_report(user, cycle) -> bool:
 def can_see_applicant_feedback(user, submission) -> bool:
     """Applicants see reviewers' comments to them only once staff release the results."""
     return can_view_submission(user, submission) and (submission.cycle.results_public or is_award_staff(user))
+
+
+def can_set_up_award(user) -> bool:
+    """Panels, rounds, rubrics and the assignment: the award's secretariat (staff)."""
+    return is_award_staff(user)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from urbis.core.taxonomies import region_of_country
 
-from .enums import FINALIST_STATUSES, ReviewStatus, SubmissionStatus
-from .models import Assignment, Cycle, PanelMember, Review, Round, Submission
+from .enums import FINALIST_STATUSES, PairRuleKind, ReviewStatus, SubmissionStatus
+from .models import (
+    Assignment,
+    Cycle,
+    DeclaredConflict,
+    PairRule,
+    Panel,
+    PanelMember,
+    Review,
+    Round,
+    Submission,
+)
 
 
 def submissions_of_cycle(cycle: Cycle) -> QuerySet[Submission]:
@@ -50,6 +60,13 @@ def round_pool(round: Round) -> QuerySet[Submission]:
     statuses = round.pool_statuses or [SubmissionStatus.SUBMITTED]
     return (Submission.objects.filter(cycle=round.cycle, status__in=statuses).select_related("applicant")
             .prefetch_related("sdgs", "themes").order_by("pk"))
+
+
+def round_pool_titles(round: Round) -> QuerySet[Submission]:
+    """The pool for pick lists: ids and titles only."""
+    statuses = round.pool_statuses or [SubmissionStatus.SUBMITTED]
+    return Submission.objects.filter(cycle_id=round.cycle_id, status__in=statuses).only("pk", "title").order_by(
+        "title", "pk")
 
 
 def round_members(round: Round) -> QuerySet[PanelMember]:
@@ -158,3 +175,53 @@ def sdg_report_data(cycle: Cycle) -> dict:
         "finalists": finalist_rows,
         "winners": [s for s in finalist_rows if s.status == SubmissionStatus.WINNER],
     }
+
+
+# ---------------------------------------------------------------- set-up pages
+
+
+def cycle_panels(cycle: Cycle) -> QuerySet[Panel]:
+    return Panel.objects.filter(cycle=cycle).annotate(member_count=Count("members", distinct=True)).order_by(
+        "kind", "pk")
+
+
+def cycle_rounds(cycle: Cycle) -> QuerySet[Round]:
+    started = Review.objects.filter(assignment__round=OuterRef("pk"))
+    return (Round.objects.filter(cycle=cycle).select_related("panel")
+            .annotate(criterion_count=Count("criteria", distinct=True),
+                      assignment_count=Count("assignments", distinct=True), rubric_locked=Exists(started))
+            .order_by("position", "pk"))
+
+
+def panel_members(panel: Panel) -> QuerySet[PanelMember]:
+    """A panel's members with what the set-up page shows: expertise, declared conflicts, load."""
+    return (PanelMember.objects.filter(panel=panel)
+            .select_related("person", "person__organisation")
+            .prefetch_related("expertise_themes", "expertise_sdgs",
+                              Prefetch("declared_conflicts", queryset=DeclaredConflict.objects.select_related(
+                                  "organisation", "submission").order_by("pk")))
+            .annotate(assignment_count=Count("assignments", distinct=True),
+                      review_count=Count("assignments__review", distinct=True))
+            .order_by("person__last_name", "person__first_name", "pk"))
+
+
+def reviewer_loads(round: Round) -> list[dict]:
+    """Every member of the round's panel, also those with nothing assigned: assigned, done, pins, forbids."""
+    in_round = Q(assignments__round=round)
+    done = in_round & Q(assignments__review__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ABSTAINED])
+    members = (PanelMember.objects.filter(panel_id=round.panel_id).select_related("person")
+               .annotate(assigned=Count("assignments", filter=in_round, distinct=True),
+                         done=Count("assignments", filter=done, distinct=True))
+               .order_by("person__last_name", "person__first_name", "pk"))
+    rules = {}
+    for member_id, kind, n in (PairRule.objects.filter(round=round).values_list("member_id", "kind")
+                               .annotate(n=Count("id")).order_by()):
+        rules[(member_id, kind)] = n
+    return [{"member": m, "assigned": m.assigned, "done": m.done,
+             "pins": rules.get((m.pk, PairRuleKind.PIN), 0), "forbids": rules.get((m.pk, PairRuleKind.FORBID), 0)}
+            for m in members]
+
+
+def pair_rules_of_round(round: Round) -> QuerySet[PairRule]:
+    return (PairRule.objects.filter(round=round).select_related("submission", "member__person")
+            .order_by("member__person__last_name", "submission__title", "pk"))

@@ -26,6 +26,7 @@ from . import normalisation
 from .enums import (
     DECISION_STATUSES,
     FINALIST_STATUSES,
+    NormalisationMethod,
     PairRuleKind,
     PanelKind,
     ReportStatus,
@@ -43,6 +44,7 @@ from .models import (
     Panel,
     PanelMember,
     PublicVote,
+    RankIntervals,
     ReportJob,
     Review,
     Round,
@@ -93,6 +95,12 @@ def _new_local_government(*, name: str, city: str, country: str, actor) -> Organ
     return org
 
 
+def _in_cycle_zone(cycle: Cycle, moment) -> str:
+    """'2021-03-31 18:00 CEST (Europe/Paris)': a deadline as the cycle announces it."""
+    local = moment.astimezone(cycle.zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({cycle.zone})"
+
+
 @transaction.atomic
 def save_submission(*, cycle: Cycle, actor, data: dict[str, Any], submission: Submission | None = None,
                     applicant: Organisation | None = None, new_applicant_name: str = "",
@@ -102,7 +110,7 @@ def save_submission(*, cycle: Cycle, actor, data: dict[str, Any], submission: Su
     now = now or timezone.now()
     if now >= cycle.call_closes_at:
         raise ValidationFailed(_("The call closed on %(when)s; submissions can no longer be changed.")
-                               % {"when": cycle.call_closes_at.strftime("%Y-%m-%d %H:%M UTC")}, code="call_closed")
+                               % {"when": _in_cycle_zone(cycle, cycle.call_closes_at)}, code="call_closed")
     if now < cycle.call_opens_at:
         raise ValidationFailed(_("The call is not open yet."), code="call_not_open")
     if submission is not None:
@@ -319,15 +327,216 @@ def declare_conflict(*, member: PanelMember, actor, organisation: Organisation |
 
 @transaction.atomic
 def create_round(*, cycle: Cycle, panel: Panel, name: str, actor, k: int = 3, pool_statuses=None,
-                 criteria=(), one_per_region: bool = False, position: int = 1) -> Round:
-    """A reviewing round with its rubric: criteria as (name, weight, scale_min, scale_max)."""
-    round = Round.objects.create(cycle=cycle, panel=panel, name=name, reviewers_per_submission=k,
+                 criteria=(), one_per_region: bool = False, position: int = 1, method: str | None = None,
+                 closes_at=None) -> Round:
+    """A reviewing round with its rubric: criteria as (name, weight, scale_min, scale_max); audited."""
+    _check_round_fields(cycle=cycle, panel=panel, name=name, k=k, method=method)
+    round = Round.objects.create(cycle=cycle, panel=panel, name=name.strip(), reviewers_per_submission=k,
                                  pool_statuses=list(pool_statuses or [SubmissionStatus.SUBMITTED]),
-                                 one_per_region=one_per_region, position=position)
+                                 one_per_region=one_per_region, position=position, closes_at=closes_at,
+                                 method=method or NormalisationMethod.BIAS_MODEL)
     for i, (cname, weight, lo, hi) in enumerate(criteria):
+        _check_criterion(name=cname, weight=weight, scale_min=lo, scale_max=hi)
         Criterion.objects.create(round=round, name=cname, weight=weight, scale_min=lo, scale_max=hi, position=i)
-    log_action(round, "awards.round.created", actor=actor)
+    log_action(round, "awards.round.created", actor=actor, data={"criteria": len(criteria)})
     return round
+
+
+# ---------------------------------------------------------------- set-up pages: cycle, panels, rounds, rubrics
+
+
+@transaction.atomic
+def set_cycle_time_zone(*, cycle: Cycle, time_zone: str, actor) -> Cycle:
+    """The zone in which the cycle's deadlines are announced (they stay the same moments); audited."""
+    from urbis.core.timezones import get_zone
+
+    get_zone(time_zone)  # raises ValidationFailed for an unknown zone
+    previous = cycle.time_zone
+    cycle.time_zone = time_zone
+    cycle.save(update_fields=["time_zone", "updated_at"])
+    log_action(cycle, "awards.cycle.time_zone_set", actor=actor, data={"from": previous, "to": time_zone})
+    return cycle
+
+
+@transaction.atomic
+def add_new_panel(*, cycle: Cycle, kind: str, name: str, actor) -> Panel:
+    """A new panel from the set-up page: one of each kind per cycle, refused with a message otherwise."""
+    if not name.strip():
+        raise ValidationFailed(_("Give the panel a name."), code="panel_name_missing", field="name")
+    if Panel.objects.filter(cycle=cycle, kind=kind).exists():
+        raise Conflict(_("This cycle already has a panel of that kind."), code="panel_kind_taken", field="kind")
+    return create_panel(cycle=cycle, kind=kind, name=name.strip(), actor=actor)
+
+
+@transaction.atomic
+def rename_panel(*, panel: Panel, name: str, actor) -> Panel:
+    if not name.strip():
+        raise ValidationFailed(_("Give the panel a name."), code="panel_name_missing", field="name")
+    previous = panel.name
+    panel.name = name.strip()[:200]
+    panel.save(update_fields=["name", "updated_at"])
+    log_action(panel, "awards.panel.renamed", actor=actor, data={"from": previous, "to": panel.name})
+    return panel
+
+
+@transaction.atomic
+def seat_panel_member(*, panel: Panel, person: Person, actor, theme_slugs=(), sdg_numbers=(), regions=(),
+                      languages=()) -> PanelMember:
+    """Put a person on a panel (refused if already there); audited."""
+    if PanelMember.objects.filter(panel=panel, person=person).exists():
+        raise Conflict(_("%(name)s is already on this panel.") % {"name": person}, code="already_on_panel",
+                       field="person")
+    return add_panel_member(panel=panel, person=person, actor=actor, theme_slugs=theme_slugs,
+                            sdg_numbers=sdg_numbers, regions=regions, languages=languages)
+
+
+@transaction.atomic
+def update_panel_member(*, member: PanelMember, actor, theme_slugs=(), sdg_numbers=(), regions=(),
+                        languages=()) -> PanelMember:
+    """Change a member's declared expertise (themes, SDGs, regions, languages); audited."""
+    member = PanelMember.objects.select_for_update().get(pk=member.pk)
+    member.regions = sorted(set(regions))
+    member.languages = [code for code in dict.fromkeys(languages) if code]
+    member.save(update_fields=["regions", "languages", "updated_at"])
+    member.expertise_themes.set(Theme.objects.filter(slug__in=theme_slugs))
+    member.expertise_sdgs.set(SDG.objects.filter(number__in=sdg_numbers))
+    log_action(member, "awards.panel_member.updated", actor=actor,
+               data={"themes": sorted(theme_slugs), "sdgs": sorted(sdg_numbers), "regions": member.regions,
+                     "languages": member.languages})
+    return member
+
+
+@transaction.atomic
+def remove_panel_member(*, member: PanelMember, actor) -> None:
+    """Take a person off a panel; refused once they have started a review (their record must stay).
+    Their open assignments and pair rules go; audited."""
+    member = PanelMember.objects.select_for_update().select_related("panel").get(pk=member.pk)
+    if Review.objects.filter(assignment__member=member).exists():
+        raise Conflict(_("%(name)s has started reviewing; their reviews are part of the record, so they stay "
+                         "on the panel.") % {"name": member.person}, code="member_has_reviews")
+    dropped = Assignment.objects.filter(member=member).count()
+    Assignment.objects.filter(member=member).delete()
+    PairRule.objects.filter(member=member).delete()
+    log_action(member.panel, "awards.panel_member.removed", actor=actor,
+               data={"member": member.pk, "person": member.person_id, "assignments_dropped": dropped})
+    member.delete()
+
+
+@transaction.atomic
+def withdraw_conflict(*, conflict: DeclaredConflict, actor) -> None:
+    """Remove a declared conflict of interest (the automatic ones cannot be removed); audited."""
+    log_action(conflict.member, "awards.conflict.withdrawn", actor=actor,
+               data={"organisation": conflict.organisation_id, "submission": conflict.submission_id,
+                     "reason": conflict.reason})
+    conflict.delete()
+
+
+def _check_round_fields(*, cycle: Cycle, panel: Panel, name: str, k: int, method: str | None) -> None:
+    if not name.strip():
+        raise ValidationFailed(_("Give the round a name."), code="round_name_missing", field="name")
+    if panel.cycle_id != cycle.pk:
+        raise ValidationFailed(_("The panel belongs to another cycle."), code="panel_of_other_cycle", field="panel")
+    if not isinstance(k, int) or k < 1:
+        raise ValidationFailed(_("Each submission needs at least one reviewer."), code="k_not_positive", field="k")
+    if method is not None and method not in normalisation.METHODS:
+        raise ValidationFailed(_("Unknown method."), code="unknown_method", field="method")
+
+
+@transaction.atomic
+def update_round(*, round: Round, actor, name: str, panel: Panel, k: int, pool_statuses, one_per_region: bool,
+                 method: str, closes_at, position: int) -> Round:
+    """Change a round's settings; the panel stays once reviewers are assigned; audited."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    _check_round_fields(cycle=round.cycle, panel=panel, name=name, k=k, method=method)
+    if panel.pk != round.panel_id and Assignment.objects.filter(round=round).exists():
+        raise Conflict(_("Reviewers of this panel are already assigned; the round keeps its panel."),
+                       code="round_panel_locked", field="panel")
+    statuses = [str(s) for s in pool_statuses]
+    if not statuses or any(s not in SubmissionStatus.values for s in statuses):
+        raise ValidationFailed(_("Choose which submissions the round reviews."), code="pool_invalid", field="pool")
+    changes = {}
+    for field, value in (("name", name.strip()[:120]), ("panel_id", panel.pk), ("reviewers_per_submission", k),
+                         ("pool_statuses", statuses), ("one_per_region", one_per_region), ("method", method),
+                         ("closes_at", closes_at), ("position", position)):
+        if getattr(round, field) != value:
+            changes[field] = [str(getattr(round, field)), str(value)]
+            setattr(round, field, value)
+    round.save()
+    log_action(round, "awards.round.updated", actor=actor, data=changes)
+    return round
+
+
+def rubric_locked(round: Round) -> bool:
+    """A rubric is fixed once anyone has started a review in the round."""
+    return Review.objects.filter(assignment__round=round).exists()
+
+
+def _lock_rubric(round: Round) -> Round:
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if rubric_locked(round):
+        raise Conflict(_("The rubric is locked: reviews have been started in this round, and changing the "
+                         "criteria would change scores already given."), code="rubric_locked")
+    return round
+
+
+SCALE_LIMITS = (-100, 1000)
+
+
+def _check_criterion(*, name: str, weight, scale_min, scale_max) -> None:
+    if not str(name).strip():
+        raise ValidationFailed(_("Name the criterion."), code="criterion_name_missing", field="name")
+    try:
+        weight, scale_min, scale_max = float(weight), int(scale_min), int(scale_max)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(_("Weight and scale must be numbers."), code="criterion_not_a_number") from exc
+    if not weight > 0 or weight > 1000:
+        raise ValidationFailed(_("The weight must be above 0 (and at most 1000)."), code="criterion_weight",
+                               field="weight")
+    lo, hi = SCALE_LIMITS
+    if not lo <= scale_min < scale_max <= hi:
+        raise ValidationFailed(_("The scale must go from a lower to a higher whole number, between %(lo)s and "
+                                 "%(hi)s.") % {"lo": lo, "hi": hi}, code="criterion_scale", field="scale_max")
+
+
+@transaction.atomic
+def add_criterion(*, round: Round, name: str, weight: float, scale_min: int, scale_max: int, actor) -> Criterion:
+    """Add a criterion to a round's rubric (refused once reviews exist); audited."""
+    round = _lock_rubric(round)
+    _check_criterion(name=name, weight=weight, scale_min=scale_min, scale_max=scale_max)
+    position = (Criterion.objects.filter(round=round).order_by("-position").values_list("position", flat=True)
+                .first())
+    criterion = Criterion.objects.create(round=round, name=name.strip()[:120], weight=float(weight),
+                                         scale_min=int(scale_min), scale_max=int(scale_max),
+                                         position=0 if position is None else position + 1)
+    log_action(round, "awards.criterion.added", actor=actor,
+               data={"criterion": criterion.pk, "name": criterion.name, "weight": criterion.weight,
+                     "scale": [criterion.scale_min, criterion.scale_max]})
+    return criterion
+
+
+@transaction.atomic
+def update_criterion(*, criterion: Criterion, name: str, weight: float, scale_min: int, scale_max: int,
+                     position: int, actor) -> Criterion:
+    """Change a criterion (refused once reviews exist); audited."""
+    _lock_rubric(criterion.round)
+    _check_criterion(name=name, weight=weight, scale_min=scale_min, scale_max=scale_max)
+    before = [criterion.name, criterion.weight, criterion.scale_min, criterion.scale_max, criterion.position]
+    criterion.name, criterion.weight = name.strip()[:120], float(weight)
+    criterion.scale_min, criterion.scale_max, criterion.position = int(scale_min), int(scale_max), int(position)
+    criterion.save()
+    log_action(criterion.round, "awards.criterion.updated", actor=actor,
+               data={"criterion": criterion.pk, "from": before,
+                     "to": [criterion.name, criterion.weight, criterion.scale_min, criterion.scale_max,
+                            criterion.position]})
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(*, criterion: Criterion, actor) -> None:
+    """Remove a criterion (refused once reviews exist); audited."""
+    round = _lock_rubric(criterion.round)
+    log_action(round, "awards.criterion.deleted", actor=actor, data={"criterion": criterion.pk, "name": criterion.name})
+    criterion.delete()
 
 
 # ---------------------------------------------------------------- assignment
@@ -423,7 +632,12 @@ def run_assignment(*, round: Round, actor) -> AssignmentRun:
 
 
 def _review_for(assignment: Assignment) -> Review:
-    review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
+    review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    if review is None:
+        # The first review of a round locks its rubric: take the round's row, as rubric edits do, so that
+        # a criterion cannot change between this check and the scores.
+        Round.objects.select_for_update().get(pk=assignment.round_id)
+        review = Review.objects.create(assignment=assignment)
     return review
 
 
@@ -576,6 +790,72 @@ def compute_ranking(record: dict, *, method: str | None = None, bootstrap: int =
             row["interval"] = list(intervals[i])
         rows.append(row)
     return {"method": method, "ranking": [subs[i] for i in order], "rows": rows}
+
+
+RANK_INTERVAL_SAMPLES = 100
+
+
+def review_state(record: dict) -> str:
+    """A digest of what a round's ranking is computed from: rubric, submitted scores and method."""
+    import hashlib
+    import json
+
+    basis = {key: record[key] for key in ("criteria", "reviews", "method")}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def request_rank_intervals(*, round: Round, record: dict | None = None) -> RankIntervals:
+    """The rank intervals for the round's current review state; queues their computation (background task)
+    the first time this state is seen. Never waits for them."""
+    record = record or round_record(round)
+    state = review_state(record)
+    with transaction.atomic():
+        intervals, created = RankIntervals.objects.get_or_create(
+            round=round, state=state, defaults={"method": record["method"], "samples": RANK_INTERVAL_SAMPLES})
+        if created:
+            from .tasks import task_compute_rank_intervals
+
+            transaction.on_commit(lambda: task_compute_rank_intervals.enqueue(intervals_id=intervals.pk))
+    intervals.refresh_from_db()  # the immediate backend has computed them by now
+    return intervals
+
+
+@transaction.atomic
+def retry_rank_intervals(*, intervals: RankIntervals, actor) -> RankIntervals:
+    """Queue a failed computation again."""
+    from .tasks import task_compute_rank_intervals
+
+    intervals = RankIntervals.objects.select_for_update().get(pk=intervals.pk)
+    if intervals.status != ReportStatus.FAILED:
+        raise Conflict(_("These intervals are not in error."), code="intervals_not_failed")
+    intervals.status, intervals.error = ReportStatus.QUEUED, ""
+    intervals.save(update_fields=["status", "error", "updated_at"])
+    transaction.on_commit(lambda: task_compute_rank_intervals.enqueue(intervals_id=intervals.pk))
+    return intervals
+
+
+def compute_rank_intervals(*, intervals_id: int) -> None:
+    """Bootstrap the rank intervals of one review state (the task's body); a state that is no longer
+    the round's is dropped, not computed."""
+    intervals = RankIntervals.objects.select_related("round", "round__cycle").filter(pk=intervals_id).first()
+    if intervals is None or intervals.status == ReportStatus.DONE:
+        return
+    started = time.perf_counter()
+    RankIntervals.objects.filter(pk=intervals.pk).update(status=ReportStatus.RUNNING, updated_at=timezone.now())
+    try:
+        record = round_record(intervals.round)
+        if review_state(record) != intervals.state:  # reviews changed while it waited: the page asks again
+            intervals.delete()
+            return
+        result = compute_ranking(record, method=intervals.method, bootstrap=intervals.samples)
+        found = {str(row["submission"]): row["interval"] for row in result["rows"] if "interval" in row}
+        RankIntervals.objects.filter(pk=intervals.pk).update(
+            status=ReportStatus.DONE, intervals=found, seconds=time.perf_counter() - started,
+            updated_at=timezone.now())
+        RankIntervals.objects.filter(round=intervals.round).exclude(pk=intervals.pk).delete()
+    except Exception as exc:
+        RankIntervals.objects.filter(pk=intervals.pk).update(status=ReportStatus.FAILED, error=str(exc)[:300])
+        raise
 
 
 @transaction.atomic

@@ -29,3 +29,10 @@ def task_build_report(*, job_id: int) -> None:
     from .services import build_report
 
     build_report(job_id=job_id)
+
+
+@task()
+def task_compute_rank_intervals(*, intervals_id: int) -> None:
+    from .services import compute_rank_intervals
+
+    compute_rank_intervals(intervals_id=intervals_id)

@@ -9,6 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,8 +22,34 @@ from urbis.core.taxonomies import WORLD_REGIONS
 
 from . import permissions, selectors, services
 from .enums import PairRuleKind, ReportStatus, SubmissionStatus
-from .forms import AttachmentForm, DecisionForm, MessageForm, SubmissionForm, VoteForm
-from .models import Assignment, Award, Cycle, PanelMember, ReportJob, Review, Round, Submission
+from .forms import (
+    AttachmentForm,
+    ConflictForm,
+    CriterionForm,
+    CycleZoneForm,
+    DecisionForm,
+    ExpertiseForm,
+    MessageForm,
+    PanelForm,
+    PanelMemberForm,
+    PanelRenameForm,
+    RoundForm,
+    SubmissionForm,
+    VoteForm,
+)
+from .models import (
+    Assignment,
+    Award,
+    Criterion,
+    Cycle,
+    DeclaredConflict,
+    Panel,
+    PanelMember,
+    ReportJob,
+    Review,
+    Round,
+    Submission,
+)
 from .sdg_suggest import suggest
 
 
@@ -48,7 +75,8 @@ def cycle_list(request):
 def cycle_detail(request, slug):
     cycle = get_object_or_404(Cycle.objects.select_related("award"), slug=slug)
     rounds = cycle.rounds.select_related("panel") if permissions.is_award_staff(request.user) else []
-    return render(request, "awards/cycle_detail.html", {"cycle": cycle, "now": timezone.now(), "rounds": rounds})
+    return render(request, "awards/cycle_detail.html", {"cycle": cycle, "now": timezone.now(), "rounds": rounds,
+                                                        **_zones(request, cycle)})
 
 
 @login_required
@@ -58,7 +86,8 @@ def my_submissions(request):
 
 
 def _submission_form_response(request, cycle, form, submission=None):
-    return render(request, "awards/submission_form.html", {"cycle": cycle, "form": form, "submission": submission})
+    return render(request, "awards/submission_form.html", {"cycle": cycle, "form": form, "submission": submission,
+                                                           **_zones(request, cycle)})
 
 
 def _save_from_form(request, cycle, form, submission=None):
@@ -130,7 +159,8 @@ def submission_detail(request, submission_id):
         "submission": submission, "can_edit": permissions.can_edit_submission(request.user, submission),
         "is_staff": permissions.is_award_staff(request.user), "attachment_form": AttachmentForm(),
         "decision_form": DecisionForm(initial={"status": submission.status}), "feedback": feedback,
-        "problems": services.eligibility_problems(submission) if submission.status == SubmissionStatus.DRAFT else []})
+        "problems": services.eligibility_problems(submission) if submission.status == SubmissionStatus.DRAFT else [],
+        **_zones(request, submission.cycle)})
 
 
 def _post_action(request, submission_id, allowed, action, success):
@@ -296,10 +326,13 @@ def _staff_round(request, round_id) -> Round:
 @require_GET
 def round_detail(request, round_id):
     round = _staff_round(request, round_id)
+    loads = [{**row, "open": row["assigned"] - row["done"]} for row in selectors.reviewer_loads(round)]
     return render(request, "awards/round_detail.html", {
-        "round": round, "run": round.runs.first(), "progress": selectors.reviewer_progress(round),
-        "assignments": selectors.assignments_of_round(round), "members": selectors.round_members(round),
-        "pool": selectors.round_pool(round)})
+        "round": round, "run": round.runs.first(), "progress": selectors.reviewer_progress(round), "loads": loads,
+        "rules": selectors.pair_rules_of_round(round), "assignments": selectors.assignments_of_round(round),
+        "members": PanelMember.objects.filter(panel_id=round.panel_id).select_related("person").order_by(
+            "person__last_name", "person__first_name", "pk"),
+        "pool": selectors.round_pool_titles(round), **_zones(request, round.cycle)})
 
 
 @login_required
@@ -355,11 +388,34 @@ def round_ranking(request, round_id):
             messages.error(request, str(exc.message))
         return redirect("awards:round_ranking", round_id=round.pk)
     record = services.round_record(round)
-    result = services.compute_ranking(record, bootstrap=100)
+    result = services.compute_ranking(record)  # exact and immediate; the intervals come from a background task
+    intervals = services.request_rank_intervals(round=round, record=record)
+    ready = intervals.status == ReportStatus.DONE
     subs = Submission.objects.in_bulk([row["submission"] for row in result["rows"]])
-    rows = [{**row, "obj": subs[row["submission"]]} for row in result["rows"]]
+    rows = [{**row, "obj": subs[row["submission"]],
+             "interval": intervals.intervals.get(str(row["submission"])) if ready else None}
+            for row in result["rows"]]
     return render(request, "awards/round_ranking.html", {
-        "round": round, "rows": rows, "decision_form": DecisionForm()})
+        "round": round, "rows": rows, "decision_form": DecisionForm(), "intervals": intervals,
+        "intervals_ready": ready, **_zones(request, round.cycle)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_ranking_intervals(request, round_id):
+    """HTMX: whether the rank intervals of the round's current reviews are ready (the page then reloads)."""
+    round = _staff_round(request, round_id)
+    intervals = services.request_rank_intervals(round=round)
+    if request.method == "POST":
+        try:
+            intervals = services.retry_rank_intervals(intervals=intervals, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("awards:round_ranking", round_id=round.pk)
+    response = render(request, "awards/_rank_intervals_status.html", {"round": round, "intervals": intervals})
+    if intervals.status == ReportStatus.DONE:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -377,7 +433,8 @@ def round_record_export(request, round_id):
 @login_required
 @require_GET
 def review_list(request):
-    return render(request, "awards/review_list.html", {"assignments": selectors.assignments_of_member(request.user)})
+    return render(request, "awards/review_list.html", {"assignments": selectors.assignments_of_member(request.user),
+                                                       "visitor_zone": getattr(request, "display_tz", None)})
 
 
 @login_required
@@ -414,7 +471,8 @@ def review_detail(request, assignment_id):
                   .prefetch_related("scores"))
     return render(request, "awards/review_detail.html", {
         "assignment": assignment, "submission": assignment.submission, "review": review,
-        "criteria": [(c, values.get(c.pk, request.POST.get(f"c{c.pk}", ""))) for c in criteria], "others": others})
+        "criteria": [(c, values.get(c.pk, request.POST.get(f"c{c.pk}", ""))) for c in criteria], "others": others,
+        **_zones(request, assignment.round.cycle)})
 
 
 @login_required
@@ -492,9 +550,9 @@ def vote(request, slug):
 
 def _vote_context(request, cycle, form):
     now = timezone.now()
-    return {"cycle": cycle, "form": form, "finalists": selectors.finalists(cycle),
+    return {"cycle": cycle, "form": form, "finalists": selectors.finalists(cycle), "now": now,
             "open": cycle.vote_opens_at <= now < cycle.vote_closes_at,
-            "verified": bool(services._verified_email(request.user))}
+            "verified": bool(services._verified_email(request.user)), **_zones(request, cycle)}
 
 
 @require_GET
@@ -544,3 +602,319 @@ def report_download(request, job_id):
     return FileResponse(job.file.open("rb"), content_type="application/pdf", as_attachment=True,
                         filename=f"sdg-report-{job.cycle.slug}.pdf")
 
+
+
+# ---------------------------------------------------------------- staff: set-up of panels, rounds and rubrics
+
+
+def _zones(request, cycle) -> dict:
+    """The cycle's reference zone and the visitor's (None when unknown), for award_when and the zone bar."""
+    return {"cycle_zone": cycle.zone, "visitor_zone": getattr(request, "display_tz", None),
+            "zone_next": request.get_full_path()}
+
+
+def _staff_cycle(request, slug) -> Cycle:
+    _deny(permissions.can_set_up_award(request.user))
+    return get_object_or_404(Cycle.objects.select_related("award"), slug=slug)
+
+
+def _invalid(form) -> str:
+    """The first error of a form, as one sentence for a page message."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"{label}: {errors[0]}" if label else str(errors[0])
+    return _("Check the form.")
+
+
+@login_required
+@require_GET
+def staff_cycles(request):
+    _deny(permissions.can_set_up_award(request.user))
+    cycles = Cycle.objects.select_related("award").annotate(
+        panel_count=Count("panels", distinct=True), round_count=Count("rounds", distinct=True)).order_by("-year", "pk")
+    return render(request, "awards/staff_cycles.html", {"cycles": cycles})
+
+
+def _setup_page(request, cycle, *, panel_form=None, round_form=None, zone_form=None, status=200):
+    return render(request, "awards/cycle_setup.html", {
+        "cycle": cycle, "panels": selectors.cycle_panels(cycle), "rounds": selectors.cycle_rounds(cycle),
+        "panel_form": panel_form or PanelForm(), "round_form": round_form or RoundForm(cycle=cycle),
+        "zone_form": zone_form or CycleZoneForm(initial={"time_zone": cycle.time_zone}), **_zones(request, cycle)},
+        status=status)
+
+
+@login_required
+@require_GET
+def cycle_setup(request, slug):
+    return _setup_page(request, _staff_cycle(request, slug))
+
+
+@login_required
+@require_POST
+def cycle_zone(request, slug):
+    cycle = _staff_cycle(request, slug)
+    form = CycleZoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ValidationFailed(_invalid(form), code="zone_invalid")
+        services.set_cycle_time_zone(cycle=cycle, time_zone=form.cleaned_data["time_zone"].strip(),
+                                     actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _setup_page(request, cycle, zone_form=form, status=400)
+    messages.success(request, _("Reference time zone saved: %(zone)s.") % {"zone": cycle.time_zone})
+    return redirect("awards:cycle_setup", slug=cycle.slug)
+
+
+@login_required
+@require_POST
+def panel_new(request, slug):
+    cycle = _staff_cycle(request, slug)
+    form = PanelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ValidationFailed(_invalid(form), code="panel_invalid")
+        panel = services.add_new_panel(cycle=cycle, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"],
+                                       actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _setup_page(request, cycle, panel_form=form, status=exc.status if exc.status < 500 else 400)
+    messages.success(request, _("Panel created; now add its members."))
+    return redirect("awards:panel", panel_id=panel.pk)
+
+
+@login_required
+@require_POST
+def round_new(request, slug):
+    cycle = _staff_cycle(request, slug)
+    form = RoundForm(request.POST, cycle=cycle)
+    try:
+        if not form.is_valid():
+            raise services.ValidationFailed(_invalid(form), code="round_invalid")
+        data = form.cleaned_data
+        round = services.create_round(cycle=cycle, panel=data["panel"], name=data["name"], actor=request.user,
+                                      k=data["k"], pool_statuses=form.pool_statuses(),
+                                      one_per_region=data["one_per_region"], position=data["position"],
+                                      method=data["method"], closes_at=data["closes_at"])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _setup_page(request, cycle, round_form=form, status=400)
+    messages.success(request, _("Round created; now write its rubric."))
+    return redirect("awards:round_edit", round_id=round.pk)
+
+
+def _staff_panel(request, panel_id):
+    _deny(permissions.can_set_up_award(request.user))
+    return get_object_or_404(Panel.objects.select_related("cycle"), pk=panel_id)
+
+
+def _panel_page(request, panel, *, member_form=None, rename_form=None, status=200):
+    return render(request, "awards/panel_detail.html", {
+        "panel": panel, "cycle": panel.cycle, "members": selectors.panel_members(panel),
+        "member_form": member_form or PanelMemberForm(),
+        "rename_form": rename_form or PanelRenameForm(initial={"name": panel.name}),
+        "rounds": panel.rounds.order_by("position", "pk")}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel_detail(request, panel_id):
+    panel = _staff_panel(request, panel_id)
+    if request.method == "POST":
+        form = PanelRenameForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise services.ValidationFailed(_invalid(form), code="panel_invalid")
+            services.rename_panel(panel=panel, name=form.cleaned_data["name"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return _panel_page(request, panel, rename_form=form, status=400)
+        messages.success(request, _("Panel renamed."))
+        return redirect("awards:panel", panel_id=panel.pk)
+    return _panel_page(request, panel)
+
+
+@login_required
+@require_POST
+def panel_member_add(request, panel_id):
+    panel = _staff_panel(request, panel_id)
+    form = PanelMemberForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ValidationFailed(_invalid(form), code="member_invalid")
+        member = services.seat_panel_member(panel=panel, person=form.cleaned_data["person"], actor=request.user,
+                                            **form.expertise())
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _panel_page(request, panel, member_form=form, status=exc.status if exc.status < 500 else 400)
+    messages.success(request, _("%(name)s is on the panel.") % {"name": member.person})
+    return redirect("awards:panel", panel_id=panel.pk)
+
+
+def _staff_member(request, member_id):
+    _deny(permissions.can_set_up_award(request.user))
+    return get_object_or_404(PanelMember.objects.select_related("panel__cycle", "person__organisation"),
+                             pk=member_id)
+
+
+def _member_page(request, member, *, expertise_form=None, conflict_form=None, status=200):
+    cycle = member.panel.cycle
+    initial = {"themes": member.expertise_themes.all(), "sdgs": member.expertise_sdgs.all(),
+               "regions": member.regions, "languages": member.languages}
+    return render(request, "awards/panel_member.html", {
+        "member": member, "panel": member.panel, "cycle": cycle,
+        "expertise_form": expertise_form or ExpertiseForm(initial=initial),
+        "conflict_form": conflict_form or ConflictForm(cycle=cycle),
+        "conflicts": member.declared_conflicts.select_related("organisation", "submission").order_by("pk")},
+        status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel_member(request, member_id):
+    member = _staff_member(request, member_id)
+    if request.method == "POST":
+        form = ExpertiseForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise services.ValidationFailed(_invalid(form), code="expertise_invalid")
+            services.update_panel_member(member=member, actor=request.user, **form.expertise())
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return _member_page(request, member, expertise_form=form, status=400)
+        messages.success(request, _("Expertise saved."))
+        return redirect("awards:panel_member", member_id=member.pk)
+    return _member_page(request, member)
+
+
+@login_required
+@require_POST
+def panel_member_remove(request, member_id):
+    member = _staff_member(request, member_id)
+    try:
+        services.remove_panel_member(member=member, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("awards:panel_member", member_id=member.pk)
+    messages.success(request, _("%(name)s has left the panel; run the assignment again where they had reviews "
+                                "assigned.") % {"name": member.person})
+    return redirect("awards:panel", panel_id=member.panel_id)
+
+
+@login_required
+@require_POST
+def conflict_add(request, member_id):
+    member = _staff_member(request, member_id)
+    form = ConflictForm(request.POST, cycle=member.panel.cycle)
+    try:
+        if not form.is_valid():
+            raise services.ValidationFailed(_invalid(form), code="conflict_invalid")
+        services.declare_conflict(member=member, actor=request.user, organisation=form.cleaned_data["organisation"],
+                                  submission=form.cleaned_data["submission"], reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _member_page(request, member, conflict_form=form, status=400)
+    messages.success(request, _("Conflict of interest recorded; open assignments it touches were dropped."))
+    return redirect("awards:panel_member", member_id=member.pk)
+
+
+@login_required
+@require_POST
+def conflict_remove(request, conflict_id):
+    _deny(permissions.can_set_up_award(request.user))
+    conflict = get_object_or_404(DeclaredConflict.objects.select_related("member"), pk=conflict_id)
+    services.withdraw_conflict(conflict=conflict, actor=request.user)
+    messages.success(request, _("Declared conflict removed."))
+    return redirect("awards:panel_member", member_id=conflict.member_id)
+
+
+def _round_edit_page(request, round, *, round_form=None, criterion_form=None, status=200):
+    criteria = list(round.criteria.order_by("position", "pk"))
+    return render(request, "awards/round_edit.html", {
+        "round": round, "cycle": round.cycle, "locked": services.rubric_locked(round),
+        "round_form": round_form or RoundForm(cycle=round.cycle, round=round),
+        "criterion_form": criterion_form or CriterionForm(),
+        "criteria": [(c, CriterionForm(initial={"name": c.name, "weight": c.weight, "scale_min": c.scale_min,
+                                                "scale_max": c.scale_max, "position": c.position},
+                                       prefix=f"c{c.pk}")) for c in criteria],
+        **_zones(request, round.cycle)}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request, round_id):
+    round = _staff_round(request, round_id)
+    if request.method == "POST":
+        form = RoundForm(request.POST, cycle=round.cycle, round=round)
+        try:
+            if not form.is_valid():
+                raise services.ValidationFailed(_invalid(form), code="round_invalid")
+            data = form.cleaned_data
+            services.update_round(round=round, actor=request.user, name=data["name"], panel=data["panel"],
+                                  k=data["k"], pool_statuses=form.pool_statuses(round),
+                                  one_per_region=data["one_per_region"], method=data["method"],
+                                  closes_at=data["closes_at"], position=data["position"])
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            round.refresh_from_db()
+            return _round_edit_page(request, round, round_form=form, status=exc.status if exc.status < 500 else 400)
+        messages.success(request, _("Round saved."))
+        return redirect("awards:round_edit", round_id=round.pk)
+    return _round_edit_page(request, round)
+
+
+@login_required
+@require_POST
+def criterion_add(request, round_id):
+    round = _staff_round(request, round_id)
+    form = CriterionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ValidationFailed(_invalid(form), code="criterion_invalid")
+        data = form.cleaned_data
+        services.add_criterion(round=round, name=data["name"], weight=data["weight"], scale_min=data["scale_min"],
+                               scale_max=data["scale_max"], actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _round_edit_page(request, round, criterion_form=form, status=exc.status if exc.status < 500 else 400)
+    messages.success(request, _("Criterion added."))
+    return redirect("awards:round_edit", round_id=round.pk)
+
+
+def _staff_criterion(request, criterion_id):
+    _deny(permissions.can_set_up_award(request.user))
+    return get_object_or_404(Criterion.objects.select_related("round__cycle", "round__panel"), pk=criterion_id)
+
+
+@login_required
+@require_POST
+def criterion_edit(request, criterion_id):
+    criterion = _staff_criterion(request, criterion_id)
+    form = CriterionForm(request.POST, prefix=f"c{criterion.pk}")
+    try:
+        if not form.is_valid():
+            raise services.ValidationFailed(_invalid(form), code="criterion_invalid")
+        data = form.cleaned_data
+        services.update_criterion(criterion=criterion, name=data["name"], weight=data["weight"],
+                                  scale_min=data["scale_min"], scale_max=data["scale_max"],
+                                  position=data["position"] if data["position"] is not None else criterion.position,
+                                  actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        criterion.refresh_from_db()
+        return _round_edit_page(request, criterion.round, status=exc.status if exc.status < 500 else 400)
+    messages.success(request, _("Criterion saved."))
+    return redirect("awards:round_edit", round_id=criterion.round_id)
+
+
+@login_required
+@require_POST
+def criterion_delete(request, criterion_id):
+    criterion = _staff_criterion(request, criterion_id)
+    try:
+        services.delete_criterion(criterion=criterion, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _round_edit_page(request, criterion.round, status=exc.status if exc.status < 500 else 400)
+    messages.success(request, _("Criterion removed."))
+    return redirect("awards:round_edit", round_id=criterion.round_id)
