@@ -13,7 +13,7 @@ import json
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,6 +184,8 @@ def appoint_proxy(*, meeting: Meeting, grantor: Organisation, holder: Organisati
         raise ValidationFailed(_("A member cannot hold its own proxy."), code="proxy_to_self")
     if Proxy.objects.filter(meeting=meeting, grantor=holder).exists():
         raise ValidationFailed(_("The holder has itself given its proxy away."), code="proxy_chain")
+    if Proxy.objects.filter(meeting=meeting, holder=grantor).exists():
+        raise ValidationFailed(_("A member that holds proxies cannot give its own away."), code="proxy_chain")
     held = Proxy.objects.filter(meeting=meeting, holder=holder).exclude(grantor=grantor).count()
     if held >= meeting.proxy_cap:
         raise Conflict(_("%(holder)s already holds the most proxies allowed (%(cap)s).")
@@ -758,6 +760,55 @@ def submit_decryption(*, trustee: Trustee, user, decryption: dict) -> Election:
         item.save(update_fields=["result", "status", "updated_at"])
         log_action(election, "assembly.election.tallied", actor=user, data={"ballots": len(record["ballots"])})
     return election
+
+
+# -------------------------------------------------------------------------- second rounds
+
+
+def _run_off_body(item: AgendaItem, questions: list[dict]) -> str:
+    lines = [_("Second round of “%(title)s” (agenda item %(position)s).")
+             % {"title": item.title, "position": item.position}]
+    for q in questions:
+        names = ", ".join(q["choices"])
+        if q["rule"] == rules.ABSOLUTE_MAJORITY:
+            lines.append(_("%(question)s: no candidate obtained an absolute majority of the valid votes; "
+                           "candidates of the second round: %(names)s.") % {"question": q["title"], "names": names})
+        else:
+            lines.append(_("%(question)s: candidates tied for the last seats; %(seats)s seat(s) to fill between "
+                           "%(names)s.") % {"question": q["title"], "seats": q["seats"], "names": names})
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def prepare_run_off(*, item: AgendaItem, actor, lock: bool = True) -> AgendaItem:
+    """Put the second round of a tallied election on the agenda right after it: a pending election item
+    whose questions (same rule, only the run-off candidates, the seats still to fill) are stored with the
+    first round's result (`result.run_off`) and pre-fill its set-up form. Once per item, under the meeting's
+    and the item's row locks; audited. `lock=False` exists only for the race tests' control case."""
+    if lock:
+        meeting, item = _lock_meeting(item.meeting), _lock_item(item)
+    else:
+        item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
+        meeting = item.meeting
+    if item.kind != ItemKind.ELECTION or item.status != ItemStatus.DONE or not item.result.get("questions"):
+        raise Conflict(_("Only a tallied election can have a second round."), code="not_tallied")
+    if item.result.get("run_off"):
+        raise Conflict(_("The second round of this election is already on the agenda."), code="run_off_exists")
+    questions = rules.run_off_questions(item.result)
+    if not questions:
+        raise Conflict(_("This result needs no second round."), code="no_run_off_needed")
+    if meeting.status != MeetingStatus.OPEN:
+        raise Conflict(_("The meeting is not in session."), code="meeting_not_open")
+    meeting.items.filter(position__gt=item.position).update(position=F("position") + 1)
+    run_off = AgendaItem.objects.create(
+        meeting=meeting, position=item.position + 1, kind=ItemKind.ELECTION,
+        title=(_("Second round: %(title)s") % {"title": item.title})[:200], body=_run_off_body(item, questions),
+        quorum_rule=item.quorum_rule, majority_rule=item.majority_rule)
+    item.result = {**item.result, "run_off": {"item": run_off.pk, "questions": questions}}
+    item.save(update_fields=["result", "updated_at"])
+    log_action(item, "assembly.item.run_off_prepared", actor=actor,
+               data={"run_off_item": run_off.pk, "questions": [q["id"] for q in questions]})
+    return run_off
 
 
 def record_json(election: Election) -> str:
