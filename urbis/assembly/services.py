@@ -1005,8 +1005,8 @@ def move_item(*, item: AgendaItem, direction: str, actor) -> AgendaItem:
     index = next(i for i, row in enumerate(order) if row.pk == item.pk)
     other_index = index - 1 if direction == "up" else index + 1
     if not 0 <= other_index < len(order):
-        raise ValidationFailed(_("This item is already at the %(end)s of the agenda.")
-                               % {"end": _("top") if direction == "up" else _("bottom")}, code="at_the_end")
+        raise ValidationFailed(_("This item is already first on the agenda.") if direction == "up"
+                               else _("This item is already last on the agenda."), code="at_the_end")
     other = order[other_index]
     if other.status != ItemStatus.PENDING:
         raise ItemFrozen(_("“%(item)s” has already been opened: items cannot move past it.") % {"item": other})
