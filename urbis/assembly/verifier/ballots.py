@@ -17,7 +17,6 @@ import secrets
 from dataclasses import dataclass
 
 from nacl.exceptions import BadSignatureError
-from nacl.exceptions import RuntimeError as SodiumError
 from nacl.signing import SigningKey, VerifyKey
 
 from .group import IDENTITY, GroupError, scalar_from_hex, scalar_hex
@@ -162,12 +161,12 @@ def check_ballot(ballot: dict, *, election_id: str, public_key: bytes, questions
         cts = []
         for j, choice in enumerate(answer["choices"]):
             try:
-                # Encodings only: libsodium checks each point (canonical, prime-order subgroup) when the
-                # proof multiplies it — α by c₀ or c₁ (which add up to a non-zero hash), β or β − G likewise.
+                # Encodings only: libsodium decodes and checks each point (a canonical ristretto255
+                # encoding) when the proof multiplies it by its non-zero challenge shares (verify_range).
                 ct = Ciphertext(_encoding(choice["alpha"]), _encoding(choice["beta"]))
                 valid = verify_range(ct, _pairs(choice.get("proof"), 2), 0, 1, public_key,
                                      _choice_context(election_id, q.id, j, credential))
-            except (GroupError, KeyError, TypeError, SodiumError) as exc:
+            except (GroupError, KeyError, TypeError) as exc:
                 raise BallotInvalid("malformed", "a ciphertext is not made of group elements") from exc
             if not valid:
                 raise BallotInvalid("bad_proof", "a proof that a choice is 0 or 1 does not verify")
@@ -179,7 +178,7 @@ def check_ballot(ballot: dict, *, election_id: str, public_key: bytes, questions
         try:
             valid = verify_range(total, _pairs(answer.get("proof"), q.max - q.min + 1), q.min, q.max, public_key,
                                  _sum_context(election_id, q.id, credential))
-        except SodiumError as exc:
+        except GroupError as exc:  # pragma: no cover - the choices' points were decoded by their proofs
             raise BallotInvalid("malformed", "the sum of the choices is not a group element") from exc
         if not valid:
             raise BallotInvalid("bad_proof", "the proof on the number of choices does not verify")

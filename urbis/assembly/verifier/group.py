@@ -1,23 +1,47 @@
-"""The prime-order group: the order-L subgroup of edwards25519, through libsodium (PyNaCl).
+"""The prime-order group: ristretto255 (RFC 9496), through libsodium as bundled by `rbcl`.
 
-PyNaCl exposes the `crypto_core_ed25519_*` and `crypto_scalarmult_ed25519_*noclamp` bindings (not the
-ristretto255 ones), and libsodium-wrappers in the browser exposes the same functions, so both sides use
-them. Every point read from outside goes through `point()`, which rejects anything that is not a
-canonical encoding of a point of the prime-order subgroup (small-order and mixed-order points
-included) — that check is what makes this group safe to use for ElGamal and Chaum–Pedersen proofs.
+ristretto255 is a group of prime order L built on edwards25519: it has no cofactor, so there is no
+small-order or mixed-order element to reject, and every 32-byte string is either the canonical
+encoding of exactly one group element or invalid. libsodium decodes (and so checks) every point
+given to one of its operations and refuses a non-canonical or invalid encoding; the browser uses
+the same libsodium functions (`crypto_core_ristretto255_*`, `crypto_scalarmult_ristretto255*`) through
+libsodium-wrappers-sumo. See docs/decisions/0005-election-group-ristretto255.md.
 
-Scalars are Python ints modulo L; points are 32-byte encodings.
+Scalars are Python ints modulo L; points are their 32-byte encodings; the identity (neutral element)
+is 32 zero bytes, on both sides. Every point read from outside goes through `point()` (or, on the
+ballot hot path, straight into an operation, which refuses it the same way); GroupError is the one
+error for a bad encoding or scalar.
+
+libsodium answers -1 when a scalar multiplication's result is the identity; in a group of prime
+order s·P is the identity only when s ≡ 0 (mod L) or P is the identity, and both cases are answered
+here before calling it — so a -1 from libsodium can only mean that P was not a valid encoding.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
+import os
+import secrets
+import sys
 
-from nacl import bindings as _b
+from rbcl.rbcl import _sodium as _lib  # the libsodium (1.0.18) that rbcl bundles, loaded through ctypes
 
-L = 2**252 + 27742317777372353535851937790883648493  # order of the prime-order subgroup
-IDENTITY = bytes([1]) + bytes(31)                       # the neutral element, encoded
-G = _b.crypto_scalarmult_ed25519_base_noclamp((1).to_bytes(32, "little"))  # the standard base point
+# rbcl writes its bundled libsodium to a temporary file to load it and never removes it; the library is
+# mapped now, so the file can go (on Linux; elsewhere the unlink fails and the file stays, as before).
+with contextlib.suppress(AttributeError, KeyError, OSError):
+    os.unlink(sys.modules["rbcl._sodium"].lib_path)
+
+L = 2**252 + 27742317777372353535851937790883648493  # the order of the group
+IDENTITY = bytes(32)                                    # the neutral element, encoded
+
+_POINT = ctypes.c_char * 32
+_add = _lib.crypto_core_ristretto255_add
+_sub = _lib.crypto_core_ristretto255_sub
+_valid = _lib.crypto_core_ristretto255_is_valid_point
+_scalarmult = _lib.crypto_scalarmult_ristretto255
+_scalarmult_base = _lib.crypto_scalarmult_ristretto255_base
 
 
 class GroupError(ValueError):
@@ -52,64 +76,90 @@ def _unhex(text: str, size: int) -> bytes:
     return raw
 
 
+def _encoded(p: bytes) -> bytes:
+    """What may be handed to libsodium: exactly 32 bytes (it reads 32, whatever it is given)."""
+    if type(p) is not bytes or len(p) != 32:
+        raise GroupError("a point is 32 bytes")
+    return p
+
+
 def is_valid_point(p: bytes) -> bool:
-    return len(p) == 32 and bool(_b.crypto_core_ed25519_is_valid_point(p))
+    """True for the canonical encoding of a group element other than the identity."""
+    return type(p) is bytes and len(p) == 32 and p != IDENTITY and _valid(p) == 1
 
 
 def point(text: str, *, allow_identity: bool = False) -> bytes:
-    """Decode a hex point and check it lies in the prime-order subgroup."""
+    """Decode a hex point: the canonical encoding of a group element (the identity only if allowed)."""
     raw = _unhex(text, 32)
-    if allow_identity and raw == IDENTITY:
-        return raw
-    if not is_valid_point(raw):
-        raise GroupError("not a point of the prime-order group")
+    if raw == IDENTITY:
+        if allow_identity:
+            return raw
+        raise GroupError("the identity is not allowed here")
+    if _valid(raw) != 1:
+        raise GroupError("not a canonical encoding of a ristretto255 element")
     return raw
 
 
 def add(p: bytes, q: bytes) -> bytes:
     if p == IDENTITY:
-        return q
+        return _encoded(q)
     if q == IDENTITY:
-        return p
-    return _b.crypto_core_ed25519_add(p, q)
+        return _encoded(p)
+    out = _POINT()
+    if _add(out, _encoded(p), _encoded(q)) != 0:
+        raise GroupError("not a canonical encoding of a ristretto255 element")
+    return out.raw
 
 
 def sub(p: bytes, q: bytes) -> bytes:
     if q == IDENTITY:
-        return p
-    if p == q:
-        return IDENTITY
-    return _b.crypto_core_ed25519_sub(p, q)
+        return _encoded(p)
+    out = _POINT()
+    if _sub(out, _encoded(p), _encoded(q)) != 0:
+        raise GroupError("not a canonical encoding of a ristretto255 element")
+    return out.raw
 
 
 def mul(s: int, p: bytes) -> bytes:
-    """s·P; libsodium refuses the identity as input or output, so those cases are answered here."""
+    """s·P (identity in, identity out; libsodium is only called when the result cannot be the identity)."""
     s %= L
     if s == 0 or p == IDENTITY:
         return IDENTITY
     if p == G:
-        return _b.crypto_scalarmult_ed25519_base_noclamp(scalar_bytes(s))
-    return _b.crypto_scalarmult_ed25519_noclamp(scalar_bytes(s), p)
+        return base(s)
+    out = _POINT()
+    if _scalarmult(out, s.to_bytes(32, "little"), _encoded(p)) != 0:
+        raise GroupError("not a canonical encoding of a ristretto255 element")
+    return out.raw
+
+
+def _base(s: int) -> bytes:
+    out = _POINT()
+    if _scalarmult_base(out, s.to_bytes(32, "little")) != 0:  # pragma: no cover - s is in 1…L−1
+        raise GroupError("scalar multiplication failed")
+    return out.raw
 
 
 _SMALL: dict[int, bytes] = {}
 
 
 def base(s: int) -> bytes:
+    """s·G for the standard generator G."""
     s %= L
     if s == 0:
         return IDENTITY
     if s < 64:  # the small multiples (vote values, totals) recur in every proof
         cached = _SMALL.get(s)
         if cached is None:
-            cached = _SMALL[s] = _b.crypto_scalarmult_ed25519_base_noclamp(scalar_bytes(s))
+            cached = _SMALL[s] = _base(s)
         return cached
-    return _b.crypto_scalarmult_ed25519_base_noclamp(scalar_bytes(s))
+    return _base(s)
+
+
+G = base(1)  # e2f2ae0a…2d76, the generator of RFC 9496
 
 
 def random_scalar() -> int:
-    import secrets
-
     while True:
         s = int.from_bytes(secrets.token_bytes(64), "little") % L
         if s:
@@ -126,7 +176,7 @@ def _encode_part(part: bytes | str | int) -> bytes:
 
 def hash_to_scalar(*parts: bytes | str | int) -> int:
     """Fiat–Shamir challenge: SHA-512 of the length-prefixed parts, reduced modulo L."""
-    h = hashlib.sha512(b"urbis-election-v1")
+    h = hashlib.sha512(b"urbis-election-v2")
     for part in parts:
         h.update(_encode_part(part))
     return int.from_bytes(h.digest(), "little") % L

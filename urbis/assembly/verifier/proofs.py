@@ -70,7 +70,10 @@ def prove_range(ct: Ciphertext, r: int, m: int, lo: int, hi: int, h: bytes,
 
 def verify_range(ct: Ciphertext, proof: list[tuple[int, int]], lo: int, hi: int, h: bytes,
                  context: tuple) -> bool:
-    if len(proof) != hi - lo + 1:
+    """Check a disjunctive proof. Every challenge share must be non-zero (an honest prover's is zero with
+    probability 2⁻²⁵²), so α and β always reach libsodium through a multiplication by a non-zero scalar,
+    which decodes them: a ciphertext need not be checked separately before its proof."""
+    if len(proof) != hi - lo + 1 or not all(c_w for c_w, _s in proof):
         return False
     commits = [_commitments(ct, h, w, c_w, s_w) for w, (c_w, s_w) in zip(range(lo, hi + 1), proof, strict=True)]
     c = _challenge(ct, h, commits, context)

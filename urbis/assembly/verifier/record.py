@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .ballots import BallotInvalid, Question, check_ballot, tracker
+from .ballots import BallotInvalid, Question, tracker
 from .ceremony import CeremonyError, check_confirmation, check_dealing, combined_commitments
 from .group import GroupError, discrete_log, point, scalar_from_hex
 from .proofs import ZERO, Ciphertext, verify_partial
@@ -97,12 +97,15 @@ def _verify(record: dict, report: Report) -> None:
     seen: set[str] = set()
     trackers = []
     decoded, ballot_weights = [], []
-    for ballot in record["ballots"]:
+    from .parallel import check_ballots  # on every core; the same outcomes, in order, as one by one
+
+    outcomes = check_ballots(record["ballots"], election_id=eid, public_key=public_key, questions=questions,
+                             credentials=set(weights))
+    for ballot, outcome in zip(record["ballots"], outcomes, strict=True):
         t = tracker(ballot)
         trackers.append(t)
         try:
-            cts, n = check_ballot(ballot, election_id=eid, public_key=public_key, questions=questions,
-                                  credentials=set(weights))
+            cts, n = outcome.result()
         except BallotInvalid as exc:
             report.fail(f"ballot {t[:16]}: {exc}")
             continue

@@ -1,9 +1,9 @@
 /* Urbis secret ballots in the browser: credentials, encryption, proofs, trustee decryption.
  *
- * The same encodings as the Python verifier (urbis/assembly/verifier): the prime-order group of
- * edwards25519 through libsodium's crypto_core_ed25519_* and crypto_scalarmult_ed25519_*noclamp,
- * exponential ElGamal, disjunctive Chaum–Pedersen proofs, Fiat–Shamir with SHA-512 over
- * length-prefixed parts, Ed25519 signatures over canonical JSON. Nothing secret leaves the page:
+ * The same encodings as the Python verifier (urbis/assembly/verifier): the prime-order group
+ * ristretto255 through libsodium's crypto_core_ristretto255_* and crypto_scalarmult_ristretto255*
+ * (the identity is 32 zero bytes), exponential ElGamal, disjunctive Chaum–Pedersen proofs,
+ * Fiat–Shamir with SHA-512 over length-prefixed parts, Ed25519 signatures over canonical JSON. Nothing secret leaves the page:
  * the credential code, the choices, the randomness and a trustee's key share stay here.
  */
 (function (root) {
@@ -11,7 +11,7 @@
   let S = null; // libsodium, after init()
   const ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
   const CODE_LENGTH = 20;
-  const IDENTITY = new Uint8Array(32); IDENTITY[0] = 1;
+  const IDENTITY = new Uint8Array(32); // ristretto255's neutral element is encoded as 32 zero bytes
   const enc = new TextEncoder();
 
   const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -24,15 +24,17 @@
     for (let i = 0; v > 0; i++) { out[i] = v & 0xff; v = Math.floor(v / 256); }
     return out;
   }
-  const sAdd = (a, b) => S.crypto_core_ed25519_scalar_add(a, b);
-  const sSub = (a, b) => S.crypto_core_ed25519_scalar_sub(a, b);
-  const sMul = (a, b) => S.crypto_core_ed25519_scalar_mul(a, b);
-  function sRandom() { let s; do { s = S.crypto_core_ed25519_scalar_random(); } while (isZero(s)); return s; }
+  const sAdd = (a, b) => S.crypto_core_ristretto255_scalar_add(a, b);
+  const sSub = (a, b) => S.crypto_core_ristretto255_scalar_sub(a, b);
+  const sMul = (a, b) => S.crypto_core_ristretto255_scalar_mul(a, b);
+  function sRandom() { let s; do { s = S.crypto_core_ristretto255_scalar_random(); } while (isZero(s)); return s; }
 
-  function base(s) { return isZero(s) ? IDENTITY : S.crypto_scalarmult_ed25519_base_noclamp(s); }
-  function mul(s, p) { return (isZero(s) || eq(p, IDENTITY)) ? IDENTITY : S.crypto_scalarmult_ed25519_noclamp(s, p); }
-  function add(p, q) { if (eq(p, IDENTITY)) return q; if (eq(q, IDENTITY)) return p; return S.crypto_core_ed25519_add(p, q); }
-  function sub(p, q) { if (eq(q, IDENTITY)) return p; if (eq(p, q)) return IDENTITY; return S.crypto_core_ed25519_sub(p, q); }
+  /* libsodium refuses a scalar multiplication whose result is the identity; in a prime-order group that
+   * happens only for a zero scalar (scalars here are reduced) or the identity, answered before calling it. */
+  function base(s) { return isZero(s) ? IDENTITY : S.crypto_scalarmult_ristretto255_base(s); }
+  function mul(s, p) { return (isZero(s) || eq(p, IDENTITY)) ? IDENTITY : S.crypto_scalarmult_ristretto255(s, p); }
+  function add(p, q) { if (eq(p, IDENTITY)) return q; if (eq(q, IDENTITY)) return p; return S.crypto_core_ristretto255_add(p, q); }
+  function sub(p, q) { if (eq(q, IDENTITY)) return p; return S.crypto_core_ristretto255_sub(p, q); }
 
   function part(x) {
     const bytes = (x instanceof Uint8Array) ? x : enc.encode(String(x));
@@ -42,10 +44,10 @@
     return out;
   }
   function hashToScalar(parts) {
-    const chunks = [enc.encode("urbis-election-v1"), ...parts.map(part)];
+    const chunks = [enc.encode("urbis-election-v2"), ...parts.map(part)];
     const total = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0; for (const c of chunks) { total.set(c, at); at += c.length; }
-    return S.crypto_core_ed25519_scalar_reduce(S.crypto_hash_sha512(total));
+    return S.crypto_core_ristretto255_scalar_reduce(S.crypto_hash_sha512(total));
   }
 
   function canonical(value) { // json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
