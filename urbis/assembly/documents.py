@@ -50,12 +50,41 @@ def _size(n: int) -> str:
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
+    """The minutes as PDF bytes (the same bytes for the same meeting: reportlab's invariant mode)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=meeting.title, leftMargin=18 * mm, rightMargin=18 * mm,
+                      topMargin=18 * mm, bottomMargin=18 * mm, invariant=True).build(minutes_story(meeting))
+    return buffer.getvalue()
+
+
+def story_text(story: list) -> list[str]:
+    """The text of a story's paragraphs and table cells, in order (what a reader of the PDF sees)."""
+    from xml.sax.saxutils import unescape
+
+    from reportlab.platypus import Paragraph, Table
+
+    out = []
+    for flowable in story:
+        if isinstance(flowable, Paragraph):
+            out.append(unescape(flowable.text.replace("<br/>", "\n")))
+        elif isinstance(flowable, Table):
+            out += [" | ".join(unescape(c.text) if isinstance(c, Paragraph) else str(c) for c in row)
+                    for row in flowable._cellvalues]
+    return out
+
+
+def minutes_story(meeting: Meeting) -> list:
+    """The minutes' flowables: attendance and proxies, the approved text, every item with its rule and
+    result (turnout, weights), the roll calls, the elections' results, and the list of documents."""
     from xml.sax.saxutils import escape
 
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12)
@@ -147,7 +176,4 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), regular, 8), ("FONT", (0, 0), (-1, 0), bold, 8),
                                    ("GRID", (0, 0), (-1, -1), 0.25, "#999999"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story += [Spacer(1, 3 * mm), table]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=meeting.title, leftMargin=18 * mm, rightMargin=18 * mm,
-                      topMargin=18 * mm, bottomMargin=18 * mm, invariant=True).build(story)
-    return buffer.getvalue()
+    return story
