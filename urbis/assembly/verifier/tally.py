@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .ballots import check_ballot
 from .group import discrete_log, point, scalar_hex
+from .parallel import check_ballots
 from .proofs import Ciphertext, partial_decrypt
 from .record import FORMAT, decryption_context, homomorphic_tally, questions_of
 from .threshold import combine_partials, decrypt_with
@@ -19,14 +19,16 @@ def encrypted_tally(record: dict, *, checked: bool = False) -> list[list[dict]]:
     questions = questions_of(record)
     pk = point(record["election"]["public_key"])
     weights = {c["credential"]: int(c["weight"]) for c in record["credentials"]}
+    if not checked:
+        outcomes = check_ballots(record["ballots"], election_id=eid, public_key=pk, questions=questions,
+                                 credentials=set(weights))
     decoded, ws = [], []
-    for ballot in record["ballots"]:
+    for i, ballot in enumerate(record["ballots"]):
         if checked:
             cts = [[Ciphertext(bytes.fromhex(c["alpha"]), bytes.fromhex(c["beta"])) for c in answer["choices"]]
                    for answer in ballot["answers"]]
         else:
-            cts, _n = check_ballot(ballot, election_id=eid, public_key=pk, questions=questions,
-                                   credentials=set(weights))
+            cts, _n = outcomes[i].result()
         decoded.append(cts)
         ws.append(weights[ballot["credential"]])
     totals = homomorphic_tally(decoded, ws, questions)
