@@ -96,7 +96,9 @@ def build(ctx: DemoContext) -> None:
     present = [m for m in members if m.pk not in absent]
     holders = iter(rng.sample(present, k=len(present)))
     for grantor in [m for m in members if m.pk in absent][: len(absent) // 2]:
-        services.appoint_proxy(meeting=meeting, grantor=grantor, holder=next(holders), actor=staff)
+        # each absent member's own delegate appoints it (the audit shows who), as members do on the meeting page
+        services.appoint_member_proxy(meeting=meeting, grantor=grantor, holder=next(holders),
+                                      actor=delegates[grantor.pk])
 
     motion = services.add_item(meeting=meeting, kind="motion", title="Adoption of the strategic action plan 2021–2023",
                                body="The General Assembly adopts the association's strategic action plan 2021–2023.",

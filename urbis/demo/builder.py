@@ -17,6 +17,7 @@ STEPS: list[str] = [
     "urbis.demo.awards",
     "urbis.demo.registration",
     "urbis.demo.assembly",
+    "urbis.demo.assembly_documents",
 ]
 
 
