@@ -76,3 +76,11 @@ class MinutesStatus(models.TextChoices):
 class AttachmentVisibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     MEMBERS = "members", _("Delegates of the meeting only")
+
+
+class CountingRule(models.TextChoices):
+    """How a secret-election question is counted (verifier/counting.py)."""
+
+    LIMITED = "limited", _("Limited vote: the candidates with the most votes take the seats")
+    ABSOLUTE_MAJORITY = "absolute_majority", _(
+        "Absolute majority of valid votes; otherwise a second round between the two leading candidates")

@@ -117,6 +117,19 @@ def election_record(election: Election) -> dict:
     return record
 
 
+def run_off_origin(item: AgendaItem) -> AgendaItem | None:
+    """The tallied election item whose second round `item` is (see services.prepare_run_off)."""
+    if item.kind != "election":
+        return None
+    return AgendaItem.objects.filter(meeting_id=item.meeting_id, result__run_off__item=item.pk).first()
+
+
+def run_off_questions_for(item: AgendaItem) -> list[dict]:
+    """The pre-filled questions of a prepared second round (stored with the first round's result)."""
+    origin = run_off_origin(item)
+    return list(origin.result["run_off"]["questions"]) if origin is not None else []
+
+
 def ceremony_state(election: Election) -> dict:
     """The key ceremony as the trustees' browsers and the offline tool read it (all of it public)."""
     election = Election.objects.select_related("item").get(pk=election.pk)
