@@ -137,9 +137,10 @@ def decide(request, pk: int = PK, action: str = Path(..., pattern="^(approve|dec
 def check_in(request, payload: ScanIn, slug: str = SLUG):
     if not permissions.can_check_in(request.auth):
         raise PermissionDenied()
-    edition = _edition(slug)
-    outcome = services.scan_badge(edition=edition, scanned=payload.code, gate=payload.gate, actor=request.auth,
-                                  session_code=payload.session.strip())
+    # lean: the edition is read with the badge holder's row (one read for a repeat, one transaction more
+    # for a first scan)
+    outcome = services.scan_badge_in(edition_slug=slug, scanned=payload.code, gate=payload.gate,
+                                     actor=request.auth, session_code=payload.session.strip())
     if outcome.result == ScanResult.REFUSED:
         raise Conflict(outcome.message, code=outcome.code, field="code")
     registration = outcome.registration

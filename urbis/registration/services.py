@@ -9,14 +9,14 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from urbis.core.audit import log_action, scrub_entries
 from urbis.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from urbis.core.timezones import is_valid_zone
+from urbis.core.timezones import get_zone, is_valid_zone
 from urbis.members.countries import is_valid_country
 from urbis.members.enums import OrganisationKind
 from urbis.members.models import Organisation
@@ -662,16 +662,28 @@ class ScanOutcome:
         return self.result == ScanResult.CHECKED_IN
 
 
-# What the door needs of a registration (a narrow row keeps the scan fast).
+# What the door needs of a registration and its edition (a narrow row keeps the scan fast).
 _SCAN_FIELDS = ("id", "edition_id", "user_id", "status", "mode", "first_name", "last_name", "category",
-                "accessibility_needs", "organisation_name", "badge_code", "organisation__name")
+                "accessibility_needs", "organisation_name", "badge_code", "organisation__name",
+                "edition__id", "edition__slug", "edition__name", "edition__time_zone", "edition__starts_on",
+                "edition__ends_on", "edition__format")
+
+# Edition slug → its time zone, only to guess today's date before the registration's row (which joins its
+# edition) says; a wrong guess is noticed and costs one more query, never a wrong answer.
+_ZONE_HINTS: dict[str, str] = {}
 
 
-def _scan_query():
-    return Registration.objects.select_related("organisation").only(*_SCAN_FIELDS)
+def _scan_query(day: dt.date | None, session_code: str):
+    """The badge holder, their edition and (for `day`) their first check-in at this door, in one query."""
+    qs = Registration.objects.select_related("organisation", "edition").only(*_SCAN_FIELDS)
+    if day is not None:
+        door = CheckIn.objects.filter(registration=OuterRef("pk"), day=day, session_code=session_code)
+        qs = qs.annotate(first_at=Subquery(door.values("at")[:1]), first_gate=Subquery(door.values("gate")[:1]))
+    return qs
 
 
-def _find_registration(scanned: str) -> tuple[Registration | None, int | None, str]:
+def _find_registration(scanned: str, *, day: dt.date | None = None,
+                       session_code: str = "") -> tuple[Registration | None, int | None, str]:
     """(registration, edition id named by the token, error code or "")."""
     scanned = (scanned or "").strip()
     if not scanned or len(scanned) > 500:
@@ -681,12 +693,17 @@ def _find_registration(scanned: str) -> tuple[Registration | None, int | None, s
             registration_id, edition_id = tokens.read_badge_token(scanned)
         except tokens.BadToken as exc:
             return None, None, exc.code
-        registration = _scan_query().filter(pk=registration_id, edition_id=edition_id).first()
+        if registration_id > 2**63 - 1 or edition_id > 2**63 - 1 or min(registration_id, edition_id) < 1:
+            return None, None, "unknown_badge"
+        registration = _scan_query(day, session_code).filter(pk=registration_id, edition_id=edition_id).first()
+        if registration is not None:
+            registration._scan_day = day
         return registration, edition_id, "" if registration else "unknown_badge"
     code = tokens.normalise_code(scanned)
-    registration = _scan_query().filter(badge_code=code).first()
+    registration = _scan_query(day, session_code).filter(badge_code=code).first() if code else None
     if registration is None:
         return None, None, "unknown_badge"
+    registration._scan_day = day
     return registration, registration.edition_id, ""
 
 
@@ -711,8 +728,52 @@ def scan_badge(*, edition: Edition, scanned: str, gate: str, actor, session_code
     """Check in the badge's holder at a gate (and optionally a session): once per day and door; a second
     scan is flagged; refusals change nothing. Audited (check-ins, repeats and refusals)."""
     now = now or timezone.now()
+    day = timezone.localtime(now, edition.zone).date()
+    registration, edition_id, error = _find_registration(scanned, day=day, session_code=session_code)
+    return _scan(edition, registration, edition_id, error, gate=gate, actor=actor, session_code=session_code,
+                 now=now)
+
+
+def scan_badge_in(*, edition_slug: str, scanned: str, gate: str, actor, session_code: str = "",
+                  now: dt.datetime | None = None) -> ScanOutcome:
+    """scan_badge for an edition named by its slug (the door's API): the edition comes with the badge
+    holder's row, so a scan is one read and, for a first scan, one transaction. Raises NotFound for an
+    unknown edition."""
+    now = now or timezone.now()
+    zone = _ZONE_HINTS.get(edition_slug)
+    edition = None
+    if zone is None:
+        edition = Edition.objects.filter(slug=edition_slug).first()
+        if edition is None:
+            raise NotFound(code="unknown_edition")
+        zone = _ZONE_HINTS.setdefault(edition_slug, edition.time_zone)
+    guess = timezone.localtime(now, get_zone(zone)).date() if is_valid_zone(zone) else None
+    registration, edition_id, error = _find_registration(scanned, day=guess, session_code=session_code)
+    if registration is not None and registration.edition.slug == edition_slug:
+        edition = registration.edition
+        _ZONE_HINTS[edition_slug] = edition.time_zone
+    elif edition is None:
+        edition = Edition.objects.filter(slug=edition_slug).first()
+        if edition is None:
+            _ZONE_HINTS.pop(edition_slug, None)
+            raise NotFound(code="unknown_edition")
+    return _scan(edition, registration, edition_id, error, gate=gate, actor=actor, session_code=session_code,
+                 now=now)
+
+
+def _first_checkin(registration: Registration, day: dt.date, session_code: str) -> CheckIn | None:
+    if getattr(registration, "_scan_day", None) == day:  # read with the registration
+        if registration.first_at is None:
+            return None
+        return CheckIn(registration=registration, day=day, session_code=session_code, at=registration.first_at,
+                       gate=registration.first_gate)
+    return CheckIn.objects.filter(registration=registration, day=day, session_code=session_code).only(
+        "at", "gate").first()
+
+
+def _scan(edition: Edition, registration: Registration | None, edition_id: int | None, error: str, *, gate: str,
+          actor, session_code: str, now: dt.datetime) -> ScanOutcome:
     gate = (gate or "").strip()[:60]
-    registration, edition_id, error = _find_registration(scanned)
     warnings: list[str] = []
     day = timezone.localtime(now, edition.zone).date()
     session = None
@@ -737,15 +798,14 @@ def scan_badge(*, edition: Edition, scanned: str, gate: str, actor, session_code
         elif session.capacity and not SessionSignup.objects.filter(
                 registration=registration, session_code=session_code, status=SignupStatus.CONFIRMED).exists():
             error = "not_signed_up"
+    # A single audit INSERT is atomic on its own: refusals and repeats need no transaction of their own.
     if error:
-        with transaction.atomic():
-            log_action(registration, "registration.checkin.refused", actor=actor,
-                       data={"reason": error, "gate": gate, "session": session_code, "edition": edition.pk})
+        log_action(registration, "registration.checkin.refused", actor=actor,
+                   data={"reason": error, "gate": gate, "session": session_code, "edition": edition.pk})
         return ScanOutcome(ScanResult.REFUSED, error, str(REFUSALS[error]), registration)
     if registration.accessibility_needs:
         warnings.append(_("Accessibility needs: see the registration."))
-    first = CheckIn.objects.filter(registration=registration, day=day, session_code=session_code).only(
-        "at", "gate").first()
+    first = _first_checkin(registration, day, session_code)
     if first is None:
         try:
             with transaction.atomic():
@@ -756,13 +816,12 @@ def scan_badge(*, edition: Edition, scanned: str, gate: str, actor, session_code
         except IntegrityError:  # another gate scanned the same badge at the same moment
             first = CheckIn.objects.filter(registration=registration, day=day, session_code=session_code).first()
     if first is not None:
-        with transaction.atomic():
-            log_action(registration, "registration.checkin.repeated", actor=actor,
-                       data={"gate": gate, "session": session_code, "day": day})
-        when = timezone.localtime(first.at, edition.zone).strftime("%H:%M") if first else ""
+        log_action(registration, "registration.checkin.repeated", actor=actor,
+                   data={"gate": gate, "session": session_code, "day": day})
+        when = timezone.localtime(first.at, edition.zone).strftime("%H:%M")
         return ScanOutcome(ScanResult.ALREADY, "already_checked_in",
                            _("Already checked in today at %(time)s (%(gate)s).") % {
-                               "time": when, "gate": first.gate if first else ""},
+                               "time": when, "gate": first.gate},
                            registration, warnings, first)
     return ScanOutcome(ScanResult.CHECKED_IN, "checked_in", _("Welcome, %(name)s.") % {
         "name": registration.full_name}, registration, warnings, checkin)
