@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import secrets
 import time
@@ -471,11 +472,19 @@ def rubric_locked(round: Round) -> bool:
     return Review.objects.filter(assignment__round=round).exists()
 
 
+LOCK_ROUND_FOR_FIRST_REVIEW = True  # the race test's control turns it off
+
+
+def _rubric_checked() -> None:
+    """Called between the rubric check and the change; the race test widens the window here."""
+
+
 def _lock_rubric(round: Round) -> Round:
     round = Round.objects.select_for_update().get(pk=round.pk)
     if rubric_locked(round):
         raise Conflict(_("The rubric is locked: reviews have been started in this round, and changing the "
                          "criteria would change scores already given."), code="rubric_locked")
+    _rubric_checked()
     return round
 
 
@@ -636,7 +645,8 @@ def _review_for(assignment: Assignment) -> Review:
     if review is None:
         # The first review of a round locks its rubric: take the round's row, as rubric edits do, so that
         # a criterion cannot change between this check and the scores.
-        Round.objects.select_for_update().get(pk=assignment.round_id)
+        if LOCK_ROUND_FOR_FIRST_REVIEW:
+            Round.objects.select_for_update().get(pk=assignment.round_id)
         review = Review.objects.create(assignment=assignment)
     return review
 
@@ -645,7 +655,8 @@ def _review_for(assignment: Assignment) -> Review:
 def save_review(*, assignment: Assignment, actor, scores: dict[int, Any], comment_to_staff: str = "",
                 comment_to_applicant: str = "", submit: bool = False) -> Review:
     """Save (and optionally submit) a review; every score is checked against its criterion's scale; audited."""
-    assignment = Assignment.objects.select_for_update().select_related("round", "member__person").get(pk=assignment.pk)
+    assignment = (Assignment.objects.select_for_update(of=("self",)).select_related("round", "member__person")
+                  .get(pk=assignment.pk))
     if assignment.member.person.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("This review is not assigned to you."), code="not_assigned")
     review = _review_for(assignment)
@@ -697,7 +708,7 @@ def weighted_total(criteria: list[Criterion], values: dict[int, int]) -> float:
 
 @transaction.atomic
 def abstain_review(*, assignment: Assignment, actor, reason: str) -> Review:
-    assignment = Assignment.objects.select_for_update().select_related("member__person").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("member__person").get(pk=assignment.pk)
     if assignment.member.person.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("This review is not assigned to you."), code="not_assigned")
     if not reason.strip():
@@ -745,22 +756,34 @@ def send_review_reminder(*, round_id: int, member_id: int) -> None:
 
 def round_record(round: Round) -> dict:
     """The round's record: rubric, assignments, submitted scores, method and the ranking they give."""
+    return round_record_and_ranking(round)[0]
+
+
+def round_record_and_ranking(round: Round) -> tuple[dict, dict]:
+    """The round's record and compute_ranking() of it (every method side by side), computed once.
+
+    Reads plain rows (no model instances): a screening round has some 800 reviews and 4,000 scores."""
     criteria = list(Criterion.objects.filter(round=round))
-    reviews = (Review.objects.filter(assignment__round=round, status=ReviewStatus.SUBMITTED)
-               .select_related("assignment").prefetch_related("scores").order_by("assignment__submission_id",
-                                                                                   "assignment__member_id"))
+    reviews = list(Review.objects.filter(assignment__round=round, status=ReviewStatus.SUBMITTED)
+                   .order_by("assignment__submission_id", "assignment__member_id")
+                   .values_list("pk", "assignment__submission_id", "assignment__member_id"))
+    scores: dict[int, dict[str, int]] = {pk: {} for pk, _s, _m in reviews}
+    for review_id, criterion_id, value in (Score.objects.filter(
+            review__assignment__round=round, review__status=ReviewStatus.SUBMITTED)
+            .order_by("pk").values_list("review_id", "criterion_id", "value")):
+        scores[review_id][str(criterion_id)] = value
     record = {
         "format": "urbis.awards.round/1",
         "cycle": round.cycle.slug, "round": round.pk, "name": round.name, "method": round.method,
         "criteria": [{"id": c.pk, "name": c.name, "weight": c.weight, "min": c.scale_min, "max": c.scale_max}
                      for c in criteria],
-        "assignments": [[a.submission_id, a.member_id] for a in Assignment.objects.filter(round=round)
-                        .order_by("submission_id", "member_id")],
-        "reviews": [{"submission": r.assignment.submission_id, "member": r.assignment.member_id,
-                     "scores": {str(s.criterion_id): s.value for s in r.scores.all()}} for r in reviews],
+        "assignments": [list(pair) for pair in Assignment.objects.filter(round=round)
+                        .order_by("submission_id", "member_id").values_list("submission_id", "member_id")],
+        "reviews": [{"submission": s, "member": m, "scores": scores[pk]} for pk, s, m in reviews],
     }
-    record["ranking"] = compute_ranking(record)["ranking"]
-    return record
+    result = compute_ranking(record)
+    record["ranking"] = result["ranking"]
+    return record, result
 
 
 def compute_ranking(record: dict, *, method: str | None = None, bootstrap: int = 0) -> dict:
@@ -793,6 +816,7 @@ def compute_ranking(record: dict, *, method: str | None = None, bootstrap: int =
 
 
 RANK_INTERVAL_SAMPLES = 100
+RANK_INTERVAL_PATIENCE = dt.timedelta(minutes=10)
 
 
 def review_state(record: dict) -> str:
@@ -812,7 +836,12 @@ def request_rank_intervals(*, round: Round, record: dict | None = None) -> RankI
     with transaction.atomic():
         intervals, created = RankIntervals.objects.get_or_create(
             round=round, state=state, defaults={"method": record["method"], "samples": RANK_INTERVAL_SAMPLES})
-        if created:
+        lost = (not created and intervals.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+                and intervals.updated_at < timezone.now() - RANK_INTERVAL_PATIENCE)
+        if lost:  # a worker died or the queue was flushed: queue it again, once per period of patience
+            lost = bool(RankIntervals.objects.filter(pk=intervals.pk, updated_at=intervals.updated_at).update(
+                status=ReportStatus.QUEUED, updated_at=timezone.now()))
+        if created or lost:
             from .tasks import task_compute_rank_intervals
 
             transaction.on_commit(lambda: task_compute_rank_intervals.enqueue(intervals_id=intervals.pk))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -387,17 +388,21 @@ def round_ranking(request, round_id):
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("awards:round_ranking", round_id=round.pk)
-    record = services.round_record(round)
-    result = services.compute_ranking(record)  # exact and immediate; the intervals come from a background task
+    # the ranking is exact and immediate; the intervals come from a background task, once per review state
+    record, result = services.round_record_and_ranking(round)
     intervals = services.request_rank_intervals(round=round, record=record)
     ready = intervals.status == ReportStatus.DONE
-    subs = Submission.objects.in_bulk([row["submission"] for row in result["rows"]])
-    rows = [{**row, "obj": subs[row["submission"]],
+    subs = Submission.objects.only("pk", "title", "status").in_bulk([row["submission"] for row in result["rows"]])
+    decide = reverse("awards:submission_decide", args=[0]).replace("/0/", "/{}/")
+    show = reverse("awards:submission", args=[0]).replace("/0/", "/{}/")
+    labels = {value: str(label) for value, label in SubmissionStatus.choices}  # translated once, not per row
+    rows = [{**row, "obj": subs[row["submission"]], "decide_url": decide.format(row["submission"]),
+             "status_label": labels.get(subs[row["submission"]].status, ""),
+             "url": show.format(row["submission"]),
              "interval": intervals.intervals.get(str(row["submission"])) if ready else None}
             for row in result["rows"]]
     return render(request, "awards/round_ranking.html", {
-        "round": round, "rows": rows, "decision_form": DecisionForm(), "intervals": intervals,
-        "intervals_ready": ready, **_zones(request, round.cycle)})
+        "round": round, "rows": rows, "intervals": intervals, "intervals_ready": ready})
 
 
 @login_required
@@ -661,7 +666,7 @@ def cycle_zone(request, slug):
                                      actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _setup_page(request, cycle, zone_form=form, status=400)
+        return _setup_page(request, cycle, zone_form=form, status=exc.status)
     messages.success(request, _("Reference time zone saved: %(zone)s.") % {"zone": cycle.time_zone})
     return redirect("awards:cycle_setup", slug=cycle.slug)
 
@@ -678,7 +683,7 @@ def panel_new(request, slug):
                                        actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _setup_page(request, cycle, panel_form=form, status=exc.status if exc.status < 500 else 400)
+        return _setup_page(request, cycle, panel_form=form, status=exc.status)
     messages.success(request, _("Panel created; now add its members."))
     return redirect("awards:panel", panel_id=panel.pk)
 
@@ -698,7 +703,7 @@ def round_new(request, slug):
                                       method=data["method"], closes_at=data["closes_at"])
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _setup_page(request, cycle, round_form=form, status=400)
+        return _setup_page(request, cycle, round_form=form, status=exc.status)
     messages.success(request, _("Round created; now write its rubric."))
     return redirect("awards:round_edit", round_id=round.pk)
 
@@ -728,7 +733,7 @@ def panel_detail(request, panel_id):
             services.rename_panel(panel=panel, name=form.cleaned_data["name"], actor=request.user)
         except DomainError as exc:
             messages.error(request, str(exc.message))
-            return _panel_page(request, panel, rename_form=form, status=400)
+            return _panel_page(request, panel, rename_form=form, status=exc.status)
         messages.success(request, _("Panel renamed."))
         return redirect("awards:panel", panel_id=panel.pk)
     return _panel_page(request, panel)
@@ -746,7 +751,7 @@ def panel_member_add(request, panel_id):
                                             **form.expertise())
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _panel_page(request, panel, member_form=form, status=exc.status if exc.status < 500 else 400)
+        return _panel_page(request, panel, member_form=form, status=exc.status)
     messages.success(request, _("%(name)s is on the panel.") % {"name": member.person})
     return redirect("awards:panel", panel_id=panel.pk)
 
@@ -781,7 +786,7 @@ def panel_member(request, member_id):
             services.update_panel_member(member=member, actor=request.user, **form.expertise())
         except DomainError as exc:
             messages.error(request, str(exc.message))
-            return _member_page(request, member, expertise_form=form, status=400)
+            return _member_page(request, member, expertise_form=form, status=exc.status)
         messages.success(request, _("Expertise saved."))
         return redirect("awards:panel_member", member_id=member.pk)
     return _member_page(request, member)
@@ -813,7 +818,7 @@ def conflict_add(request, member_id):
                                   submission=form.cleaned_data["submission"], reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _member_page(request, member, conflict_form=form, status=400)
+        return _member_page(request, member, conflict_form=form, status=exc.status)
     messages.success(request, _("Conflict of interest recorded; open assignments it touches were dropped."))
     return redirect("awards:panel_member", member_id=member.pk)
 
@@ -857,7 +862,7 @@ def round_edit(request, round_id):
         except DomainError as exc:
             messages.error(request, str(exc.message))
             round.refresh_from_db()
-            return _round_edit_page(request, round, round_form=form, status=exc.status if exc.status < 500 else 400)
+            return _round_edit_page(request, round, round_form=form, status=exc.status)
         messages.success(request, _("Round saved."))
         return redirect("awards:round_edit", round_id=round.pk)
     return _round_edit_page(request, round)
@@ -876,7 +881,7 @@ def criterion_add(request, round_id):
                                scale_max=data["scale_max"], actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _round_edit_page(request, round, criterion_form=form, status=exc.status if exc.status < 500 else 400)
+        return _round_edit_page(request, round, criterion_form=form, status=exc.status)
     messages.success(request, _("Criterion added."))
     return redirect("awards:round_edit", round_id=round.pk)
 
@@ -902,7 +907,7 @@ def criterion_edit(request, criterion_id):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         criterion.refresh_from_db()
-        return _round_edit_page(request, criterion.round, status=exc.status if exc.status < 500 else 400)
+        return _round_edit_page(request, criterion.round, status=exc.status)
     messages.success(request, _("Criterion saved."))
     return redirect("awards:round_edit", round_id=criterion.round_id)
 
@@ -915,6 +920,6 @@ def criterion_delete(request, criterion_id):
         services.delete_criterion(criterion=criterion, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _round_edit_page(request, criterion.round, status=exc.status if exc.status < 500 else 400)
+        return _round_edit_page(request, criterion.round, status=exc.status)
     messages.success(request, _("Criterion removed."))
     return redirect("awards:round_edit", round_id=criterion.round_id)

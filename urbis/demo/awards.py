@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from urbis.awards import services
-from urbis.awards.enums import PanelKind, ReviewStatus, Stage, SubmissionStatus
+from urbis.awards.enums import POOL_STATUSES, PanelKind, ReviewStatus, RoundPool, Stage, SubmissionStatus
 from urbis.awards.models import Assignment, Award, Cycle, PublicVote, Review, Score, Submission
 from urbis.core.models import SDG, Theme
 from urbis.core.taxonomies import region_of_country
@@ -85,7 +85,7 @@ def _cycle(ctx: DemoContext, award: Award) -> Cycle:
         shortlisting_ends_at=dt.datetime(2021, 6, 30, tzinfo=UTC),
         jury_ends_at=dt.datetime(2021, 9, 30, tzinfo=UTC),
         vote_opens_at=now - dt.timedelta(days=7), vote_closes_at=now + dt.timedelta(days=60),
-        announced_at=dt.datetime(2021, 11, 10, 12, tzinfo=UTC),
+        announced_at=dt.datetime(2021, 11, 10, 12, tzinfo=UTC), time_zone="Asia/Shanghai",
         min_years_running=1, eligible_kinds=[OrganisationKind.MEMBER_GOVERNMENT, OrganisationKind.LOCAL_GOVERNMENT],
         showcase_public=True, results_public=True)
 
@@ -247,7 +247,9 @@ def build(ctx: DemoContext) -> None:
                                    reason="The initiative is run by a national agency, not by the local government.",
                                    actor=admin)
     screening = services.create_round(cycle=cycle, panel=committee, name="Screening by the technical committee",
-                                      actor=admin, k=3, criteria=RUBRIC, position=1)
+                                      actor=admin, k=3, criteria=RUBRIC, position=1,
+                                      pool_statuses=POOL_STATUSES[RoundPool.ELIGIBLE],
+                                      closes_at=dt.datetime(2021, 5, 31, 9, tzinfo=UTC))
     services.run_assignment(round=screening, actor=admin)
     _score(ctx, screening, quality, bias)
     ranking = services.round_record(screening)["ranking"]
@@ -260,7 +262,8 @@ def build(ctx: DemoContext) -> None:
 
     # jury on the shortlist
     jury_round = services.create_round(cycle=cycle, panel=jury, name="Jury", actor=admin, k=5, criteria=RUBRIC,
-                                       pool_statuses=[SubmissionStatus.SHORTLISTED], position=2)
+                                       pool_statuses=POOL_STATUSES[RoundPool.SHORTLISTED], position=2,
+                                       closes_at=dt.datetime(2021, 9, 30, 9, tzinfo=UTC))
     services.run_assignment(round=jury_round, actor=admin)
     _score(ctx, jury_round, quality, bias)
     for place, pk in enumerate(services.round_record(jury_round)["ranking"][:WINNERS], start=1):
@@ -273,6 +276,9 @@ def build(ctx: DemoContext) -> None:
     PublicVote.objects.bulk_create([
         PublicVote(cycle=cycle, submission_id=rng.choices(finalists, weights)[0], email=f"voter{i}@example.org")
         for i in range(VOTES)])
+    # the rank intervals of both rounds, so that their ranking pages open with them
+    for round in (screening, jury_round):
+        services.compute_rank_intervals(intervals_id=services.request_rank_intervals(round=round).pk)
     ctx.data["award_cycle"] = cycle
     n_cities = len({(c, k) for c, k, _o in cities})
     ctx.say(f"Award: {len(subs)} submissions from {n_cities} cities in {len({k for _c, k, _o in cities})} countries; "
