@@ -164,3 +164,24 @@ def test_minutes_pdf_queries_do_not_grow_with_documents():
         return queries
 
     assert pdf_queries(1) == pdf_queries(5)
+
+
+def test_minutes_pdf_lists_delegates_only_documents_to_delegates_only(client):
+    a, _motion = _closed_meeting()
+    for title, visibility in (("Annual report", "public"), ("Accounts", "members")):
+        services.add_attachment(meeting=a.meeting, title=title, visibility=visibility, actor=a.staff,
+                                upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"))
+
+    def listed(documents=None):
+        rows = story_text(minutes_story(_fresh(a), documents=documents))
+        return [row.split(" | ")[0] for row in rows if " | The whole meeting | " in row]
+
+    from urbis.assembly.selectors import visible_attachments
+
+    assert (listed(), listed(visible_attachments(a.meeting, a.delegates[0]))) == (
+        ["Annual report"], ["Accounts", "Annual report"])
+    url = reverse("assembly:minutes", args=[a.meeting.slug])
+    public = client.get(url)
+    client.force_login(a.delegates[0])
+    delegate = client.get(url)
+    assert (public.status_code, public["Content-Type"], delegate.status_code) == (200, "application/pdf", 200)

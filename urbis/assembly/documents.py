@@ -49,15 +49,16 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} kB"
 
 
-def minutes_pdf(meeting: Meeting) -> bytes:
-    """The minutes as PDF bytes (the same bytes for the same meeting: reportlab's invariant mode)."""
+def minutes_pdf(meeting: Meeting, *, documents: list | None = None) -> bytes:
+    """The minutes as PDF bytes (the same bytes for the same meeting: reportlab's invariant mode).
+    `documents`: the attachments to list (those the reader may see); by default the public ones."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=meeting.title, leftMargin=18 * mm, rightMargin=18 * mm,
-                      topMargin=18 * mm, bottomMargin=18 * mm, invariant=True).build(minutes_story(meeting))
+                      topMargin=18 * mm, bottomMargin=18 * mm, invariant=True).build(minutes_story(meeting, documents=documents))
     return buffer.getvalue()
 
 
@@ -77,7 +78,7 @@ def story_text(story: list) -> list[str]:
     return out
 
 
-def minutes_story(meeting: Meeting) -> list:
+def minutes_story(meeting: Meeting, *, documents: list | None = None) -> list:
     """The minutes' flowables: attendance and proxies, the approved text, every item with its rule and
     result (turnout, weights), the roll calls, the elections' results, and the list of documents."""
     from xml.sax.saxutils import escape
@@ -164,7 +165,8 @@ def minutes_story(meeting: Meeting) -> list:
                 story.append(Paragraph(escape(f"{q['title']}: {tally}. {_('Elected')}: {elected}"
                                               + (f" ({_('tie')}: " + ", ".join(q["choices"][i] for i in seats_won["tied"])
                                                  + ")" if seats_won["tied"] else "")), body))
-    documents = list(meeting.attachments.select_related("item").order_by("item__position", "title", "id"))
+    if documents is None:
+        documents = list(meeting.attachments.filter(visibility=AttachmentVisibility.PUBLIC).select_related("item"))
     if documents:
         story.append(Paragraph(escape(_("Documents")), h2))
         visibility = dict(AttachmentVisibility.choices)

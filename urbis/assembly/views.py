@@ -140,7 +140,9 @@ def minutes(request, slug: str):
     from .documents import minutes_pdf
 
     meeting = _meeting(request, slug)
-    response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
+    # the documents listed are those this reader may see (delegates-only titles stay with the delegates)
+    response = HttpResponse(minutes_pdf(meeting, documents=visible_attachments(meeting, request.user)),
+                            content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="minutes-{meeting.slug}.pdf"'
     return response
 
