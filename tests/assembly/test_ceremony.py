@@ -10,7 +10,9 @@ from django.urls import reverse
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from tests.assembly.factories import QUESTIONS, make_assembly
+from tests.assembly.test_races import _run
 from tests.factories import UserFactory
+from tests.helpers import requires_postgres
 from urbis.assembly import services
 from urbis.assembly.models import Election, Trustee
 from urbis.assembly.selectors import ceremony_state, election_record
@@ -716,3 +718,53 @@ def test_verifier_accepts_the_full_record_and_catches_any_tampered_dealing():
         "the election key does not match the trustees' commitments")
     assert errors_after(lambda e: e["trustees"][0].__setitem__("dealing", None)) == [
         "trustee 1's dealing is refused: a dealing has exactly: commitments, proof, shares"]
+
+
+# ------------------------------------------------------------------------------------ races (PostgreSQL)
+
+
+def _ceremony_until_confirmations(trustees=6):
+
+    a = make_assembly(2)
+    item = services.add_item(meeting=a.meeting, kind="election", title="E", actor=a.staff)
+    users = [UserFactory() for _ in range(trustees)]
+    election = services.create_election(item=item, questions=QUESTIONS, trustees=users, threshold=3, actor=a.staff)
+    eid = str(election.public_id)
+    keys = {i: tool.key_file(election_id=eid, index=i, keypair=tool.make_box_keypair()) for i in range(1, trustees + 1)}
+    for i, u in enumerate(users, start=1):
+        services.submit_trustee_key(election=election, index=i, user=u, box_public_key=keys[i]["box_public_key"])
+    box = [keys[i]["box_public_key"] for i in sorted(keys)]
+    for i, u in enumerate(users, start=1):
+        services.submit_dealing(election=election, index=i, user=u, dealing=tool.make_dealing(
+            election_id=eid, dealer=i, threshold=3, box_public_keys=box))
+    state = ceremony_state(election)
+    answers = {i: tool.confirm(key=keys[i], ceremony=state) for i in keys}
+    return election, users, answers
+
+
+def _confirm_all(election, users, answers, *, lock):
+    def worker(i, u):
+        return lambda: services.submit_confirmation(election=election, index=i, user=u, lock=lock, **answers[i])
+    return _run([worker(i, u) for i, u in enumerate(users, start=1)])
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_confirmations_make_the_key_exactly_once():
+    election, users, answers = _ceremony_until_confirmations()
+    outcomes = _confirm_all(election, users, answers, lock=True)
+    election.refresh_from_db()
+    assert [kind for kind, _ in outcomes] == ["ok"] * 6
+    assert (election.ceremony, AuditEntry.objects.filter(action="assembly.ceremony.ready").count()) == ("ready", 1)
+    assert election.public_key == election.commitments[0] != ""
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_control_without_the_lock_the_last_confirmation_misses_the_others():
+    election, users, answers = _ceremony_until_confirmations()
+    outcomes = _confirm_all(election, users, answers, lock=False)
+    election.refresh_from_db()
+    assert [kind for kind, _ in outcomes] == ["ok"] * 6
+    # every trustee confirmed, but each saw the others still missing: the key was never made
+    assert (election.ceremony, election.trustees.exclude(verification_key="").count()) == ("confirmations", 6)
