@@ -26,3 +26,6 @@ def test_demo_general_assembly_is_completed_and_verifiable(demo):
     report = verify_record(election_record(election))
     assert (report.ok, report.errors, report.ballots, report.result) == (True, [], voters, election.result)
     assert sorted(t.decryption is not None for t in election.trustees.all()) == [False, True, True]
+    # the key came from the trustees' own ceremony (the offline tool), not from the server
+    assert (election.ceremony, [(bool(t.box_public_key), len(t.dealing["shares"]), bool(t.key_proof))
+                                for t in election.trustees.order_by("index")]) == ("ready", [(True, 3, True)] * 3)
