@@ -203,6 +203,9 @@ def test_staff_action_run_off_allowed_for_staff_denied_for_a_delegate(client, fi
     assert client.post(url, {"item": item.pk}).status_code == 403
     assert AgendaItem.objects.count() == 3
     client.force_login(a.staff)
+    assert [client.post(url, data).status_code for data in ({"item": "x"}, {"item": "999999"}, {})] == [404] * 3
+    assert (AgendaItem.objects.count(), AuditEntry.objects.filter(action="assembly.item.run_off_prepared").count()) == (
+        3, 0)
     response = client.post(url, {"item": item.pk})
     run_off = AgendaItem.objects.get(title="Second round: Board election")
     assert (response.status_code, response["Location"]) == (302, reverse("assembly:item", args=[a.meeting.slug,
@@ -220,6 +223,10 @@ def test_the_second_round_is_set_up_from_its_prefilled_form_and_elects(client, f
     page = client.get(reverse("assembly:item", args=[a.meeting.slug, run_off.pk])).content.decode()
     prefilled = ElectionForm(item=run_off).fields["questions"].initial
     assert (json.loads(prefilled), 'id="run-off-setup"' in page) == (RUN_OFF_QUESTIONS, True)
+    client.force_login(a.delegates[0])
+    assert 'id="run-off-setup"' not in client.get(reverse("assembly:item", args=[a.meeting.slug, run_off.pk])
+                                                  ).content.decode()
+    client.force_login(a.staff)
     trustees = [UserFactory() for _ in range(3)]
     client.post(reverse("assembly:staff_action", args=[a.meeting.slug, "election"]), {
         "item": run_off.pk, "questions": prefilled, "threshold": 2, "rule": "limited",
