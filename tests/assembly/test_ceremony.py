@@ -534,6 +534,20 @@ def test_ceremony_state_is_visible_to_trustees_and_staff_and_to_all_once_the_mee
     services.open_meeting(meeting=a.meeting, actor=a.staff)
     client.logout()
     assert client.get(url).status_code == 200
+    # a dealing is published only once every trustee has dealt (no dealer sees the others' first)
+    keys = _keys(election)
+    _round1(election, keys)
+    services.submit_dealing(election=election, index=1, user=a.trustees[0], dealing=_dealing(election, 1, keys))
+    state = client.get(url).json()
+    record = election_record(election)
+    assert ([(t["dealt"], t["dealing"]) for t in state["trustees"]],
+            [t["dealing"] for t in record["election"]["trustees"]]) == (
+        [(True, None), (False, None), (False, None)], [None, None, None])
+    for i in (2, 3):
+        services.submit_dealing(election=election, index=i, user=a.trustees[i - 1],
+                                dealing=_dealing(election, i, keys))
+    stored = [t.dealing for t in election.trustees.order_by("index")]
+    assert [t["dealing"] for t in client.get(url).json()["trustees"]] == stored != [None] * 3
 
 
 def test_trustee_page_allowed_and_denied_and_shows_the_round(client):

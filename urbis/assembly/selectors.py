@@ -97,7 +97,8 @@ def election_record(election: Election) -> dict:
             "public_key": election.public_key, "threshold": election.threshold,
             "commitments": list(election.commitments),
             "trustees": [{"index": t.index, "name": str(t.user), "box_public_key": t.box_public_key,
-                          "dealing": t.dealing, "verification_key": t.verification_key, "key_proof": t.key_proof}
+                          "dealing": _published_dealing(election, t), "verification_key": t.verification_key,
+                          "key_proof": t.key_proof}
                          for t in election.trustees.select_related("user").order_by("index")],
         },
         "credentials": [{"credential": c, "weight": w} for c, w in
@@ -140,10 +141,20 @@ def ceremony_state(election: Election) -> dict:
         "questions": [{k: q[k] for k in ("id", "title", "choices", "min", "max")} for q in election.questions],
         "encrypted_tally": election.encrypted_tally or None,
         "trustees": [{"index": t.index, "name": str(t.user), "box_public_key": t.box_public_key,
-                      "dealing": t.dealing, "verification_key": t.verification_key,
-                      "complaint": t.complaint}
+                      "dealt": t.dealing is not None, "dealing": _published_dealing(election, t),
+                      "verification_key": t.verification_key, "complaint": t.complaint}
                      for t in election.trustees.select_related("user").order_by("index")],
     }
+
+
+def _published_dealing(election: Election, trustee) -> dict | None:
+    """A dealing is published only once every trustee has dealt, so that no dealer can choose its own
+    after seeing the others' (docs/decisions/0006)."""
+    from .enums import CeremonyStatus
+
+    if election.ceremony in (CeremonyStatus.KEYS, CeremonyStatus.DEALINGS):
+        return None
+    return trustee.dealing
 
 
 # ------------- member self-service, agenda, attachments, minutes
