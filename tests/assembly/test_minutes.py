@@ -1,5 +1,7 @@
 """Minutes: staff write a draft, approve it (public, with who and when), reopen it; the minutes PDF."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -120,7 +122,12 @@ def test_only_approved_minutes_are_public_on_the_meeting_page(client):
     r = client.get(url)
     assert (r.context["minutes_blocks"], "The President opened the meeting at 9:30." in r.content.decode()) == (
         minutes_blocks(TEXT), True)
-    assert f"Approved by {a.staff}" in r.content.decode()
+    approved = dt.datetime(2021, 11, 24, 4, 30, tzinfo=dt.UTC)
+    Meeting.objects.filter(pk=a.meeting.pk).update(minutes_approved_at=approved)
+    local = approved.astimezone(a.meeting.edition.zone)
+    expected = (f"Approved by {a.staff} on {local.day} November 2021, {local:%H:%M} "
+                f"({a.meeting.edition.time_zone}).")
+    assert (expected in client.get(url).content.decode(), local.utcoffset() != dt.timedelta(0)) == (True, True)
 
 
 def _pdf_text(meeting) -> str:
