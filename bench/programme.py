@@ -9,10 +9,14 @@ For each scale it
 3. starts `urbis serve --workers 2` (gunicorn, DEBUG off, WhiteNoise) on a free 127.0.0.1 port;
 4. loads, from this process, each of `/programme/`, `/sessions/<code>/`, `/schedule.json` and the
    static copy of the programme page (`/static/bench/programme.html`, the physical limit: the same
-   bytes without Django's work) for a fixed time with 16 keep-alive connections;
+   bytes without Django's work) for a fixed time with 16 keep-alive connections, the endpoints taking
+   turns in `--rounds` slices (a change of the machine's load then weighs on each alike), and notes
+   the load average and the server's CPU time per request (its process group, from /proc) for each;
 5. stops the server (its whole process group) and deletes the data folder.
 
-    .venv/bin/python bench/programme.py [--duration 10] [--connections 16] [--scales 1,10]
+    .venv/bin/python bench/programme.py [--duration 10] [--connections 16] [--scales 1,10] [--rounds 4]
+
+The server helpers (environment, port, start, stop) are in bench/_server.py.
 
 It stops by itself (every step has a time limit) and only talks to 127.0.0.1.
 """
@@ -21,54 +25,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import LoadResult, run_load, wait_for_server  # noqa: E402
+from bench._server import (  # noqa: E402
+    PYTHON,
+    child_env,
+    load_average,
+    machine,
+    run,
+    server_cpu_seconds,
+    start_server,
+    stop_server,
+)
+from bench.loadgen import LoadResult, run_load  # noqa: E402
 
-PYTHON = sys.executable
 STATIC_COPY = "bench/programme.html"
 TARGETS = {"ratio": 0.5, "p99_ms": 50.0, "queries": 10}
 # What the anonymous programme pages read: the members (speakers' affiliations) and the programme.
 # Registration, awards and assembly data do not change these pages; --all-steps builds them too.
 PROGRAMME_STEPS = ["urbis.demo.members", "urbis.demo.programme"]
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.platform()}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def child_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "URBIS_SQLITE_PATH",
-                                                            "URBIS_STATIC_ROOT", "DEBUG"}}
-    env.update({"URBIS_DATA_DIR": str(data_dir), "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings",
-                "PYTHONPATH": str(ROOT)})
-    return env
 
 
 def inspect() -> None:
@@ -118,14 +101,19 @@ def build(scale: int, all_steps: bool) -> None:
     build_demo(scale=scale, stdout=sys.stdout, steps=None if all_steps else PROGRAMME_STEPS)
 
 
-def run(cmd: list[str], *, env: dict, timeout: float) -> str:
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+def merge(parts: list[LoadResult]) -> LoadResult:
+    """One result from the slices of a run (requests, errors, time and latencies added up)."""
+    statuses: Counter = Counter()
+    for part in parts:
+        statuses.update(part.statuses)
+    return LoadResult(requests=sum(p.requests for p in parts), errors=sum(p.errors for p in parts),
+                      duration=sum(p.duration for p in parts),
+                      latencies=sorted(x for p in parts for x in p.latencies), statuses=statuses,
+                      bytes_received=sum(p.bytes_received for p in parts))
 
 
-def bench_scale(scale: int, *, duration: float, connections: int, keep: bool, all_steps: bool) -> dict:
+def bench_scale(scale: int, *, duration: float, connections: int, keep: bool, all_steps: bool,
+                rounds: int) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"urbis-bench-programme-s{scale}-"))
     env = child_env(data_dir)
     server = None
@@ -140,12 +128,7 @@ def bench_scale(scale: int, *, duration: float, connections: int, keep: bool, al
         print(f"scale {scale}: {info['sessions']} published sessions, migrated and built in {build_seconds:.1f} s; "
               f"statuses {info['status']}; page bytes {info['bytes']}", flush=True)
 
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603
-            [PYTHON, "-m", "urbis.cli", "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        wait_for_server(f"{base}/static/{STATIC_COPY}", timeout=90)
+        server, base = start_server(env, ready_path=f"/static/{STATIC_COPY}")
         targets = {
             "programme page": f"{base}/programme/",
             "session page": f"{base}/sessions/{info['code']}/",
@@ -153,45 +136,60 @@ def bench_scale(scale: int, *, duration: float, connections: int, keep: bool, al
             "static copy of the programme page": f"{base}/static/{STATIC_COPY}",
         }
         results: dict[str, LoadResult] = {}
-        for label, url in targets.items():
+        loads: dict[str, str] = {}
+        cpu: dict[str, float] = {}
+        for url in targets.values():
             run_load(url, connections=connections, duration=1.0, warmup=0.2)  # warm every worker's caches
-            results[label] = run_load(url, connections=connections, duration=duration)
-            print(f"  {results[label].line(label)}", flush=True)
-        return {"scale": scale, "build_seconds": build_seconds, "info": info, "results": results}
+        # The endpoints take turns in `rounds` slices, so that a change of the machine's load during the run
+        # weighs on each of them alike (the ratio to the static file is what the target is about).
+        slices: dict[str, list[LoadResult]] = {label: [] for label in targets}
+        spent = dict.fromkeys(targets, 0.0)
+        first_load = dict.fromkeys(targets, "")
+        for _round in range(rounds):
+            for label, url in targets.items():
+                first_load[label] = first_load[label] or load_average()
+                began = server_cpu_seconds(server)
+                slices[label].append(run_load(url, connections=connections, duration=duration / rounds,
+                                              warmup=0.1))
+                spent[label] += server_cpu_seconds(server) - began
+        for label in targets:
+            results[label] = merge(slices[label])
+            loads[label] = f"{first_load[label]} → {load_average()}"
+            cpu[label] = spent[label] / max(1, results[label].requests) * 1000
+            print(f"  {results[label].line(label)}   server CPU {cpu[label]:.2f} ms/request   "
+                  f"load average {loads[label]}", flush=True)
+        return {"scale": scale, "build_seconds": build_seconds, "info": info, "results": results, "loads": loads,
+                "cpu": cpu}
     finally:
-        if server is not None:
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(server.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        stop_server(server)
         if not keep:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def summary(runs: list[dict]) -> list[str]:
     lines = ["", f"Machine: {machine()}", ""]
-    lines.append("| scale | sessions | endpoint | req/s | p50 ms | p99 ms | errors | SQL queries (cold / warm) |")
-    lines.append("|---:|---:|---|---:|---:|---:|---:|---|")
+    lines.append("| scale | sessions | endpoint | req/s | p50 ms | p99 ms | errors | server CPU ms/request "
+                 "| SQL queries (cold / warm) | load average (start → end) |")
+    lines.append("|---:|---:|---|---:|---:|---:|---:|---:|---|---|")
     names = {"programme page": "programme", "session page": "session", "schedule.json": "schedule"}
     for entry in runs:
         for label, result in entry["results"].items():
             queries = entry["info"]["queries"].get(names.get(label, ""), None)
             q = f"{queries[0]} / {queries[1]}" if queries else "0 (static file)"
             lines.append(f"| {entry['scale']} | {entry['info']['sessions']} | {label} | {result.rps:.0f} | "
-                         f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.errors} | {q} |")
+                         f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.errors} | "
+                         f"{entry['cpu'][label]:.2f} | {q} | {entry['loads'][label]} |")
     lines.append("")
     for entry in runs:
         res = entry["results"]
         ratio = res["programme page"].rps / res["static copy of the programme page"].rps
         p99 = res["programme page"].p99_ms
+        cpu_ratio = entry["cpu"]["static copy of the programme page"] / max(1e-9, entry["cpu"]["programme page"])
         lines.append(f"scale {entry['scale']}: programme page at {ratio:.0%} of the static file's throughput "
                      f"(target ≥ {TARGETS['ratio']:.0%}: {'met' if ratio >= TARGETS['ratio'] else 'NOT met'}); "
                      f"p99 {p99:.1f} ms (target ≤ {TARGETS['p99_ms']:.0f} ms: "
-                     f"{'met' if p99 <= TARGETS['p99_ms'] else 'NOT met'})")
+                     f"{'met' if p99 <= TARGETS['p99_ms'] else 'NOT met'}); server CPU per request: the static "
+                     f"file costs {cpu_ratio:.0%} of the programme page")
     per_scale = [entry["info"]["queries"] for entry in runs]
     for page in ("programme", "session", "schedule"):
         counts = [q[page] for q in per_scale]
@@ -207,6 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Programme pages under load at two scales.")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per endpoint")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=4, help="slices in which the endpoints take turns")
     parser.add_argument("--scales", default="1,10")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folders")
     parser.add_argument("--all-steps", action="store_true",
@@ -222,7 +221,7 @@ def main() -> None:
         return
     print(f"Machine: {machine()}", flush=True)
     runs = [bench_scale(int(s), duration=args.duration, connections=args.connections, keep=args.keep,
-                        all_steps=args.all_steps) for s in args.scales.split(",")]
+                        all_steps=args.all_steps, rounds=args.rounds) for s in args.scales.split(",")]
     print("\n".join(summary(runs)))
 
 

@@ -23,12 +23,7 @@ import argparse
 import http.client
 import json
 import math
-import os
-import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,46 +33,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PYTHON = sys.executable
+# The server helpers live in bench/_server.py; bench/checkin.py and bench/election.py import them from here.
+from bench._server import (  # noqa: E402, F401 - re-exported
+    PYTHON,
+    child_env,
+    free_port,
+    machine,
+    run,
+    start_server,
+    stop_server,
+)
+
 EDITION = "bench-congress"
 CAPACITY = 1500
 CSRF = "b" * 32  # an unmasked CSRF secret: cookie and header carry the same value
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def child_env(data_dir: Path, database_url: str = "") -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "URBIS_SQLITE_PATH",
-                                                            "URBIS_STATIC_ROOT", "DEBUG"}}
-    env.update({"URBIS_DATA_DIR": str(data_dir), "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings",
-                "PYTHONPATH": str(ROOT), "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"})
-    if database_url:
-        env["DATABASE_URL"] = database_url
-        env["DB_CONN_MAX_AGE"] = "60"
-    return env
-
-
-def run(cmd: list[str], *, env: dict, timeout: float) -> str:
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def percentile_ms(sorted_seconds: list[float], q: float) -> float:
@@ -145,32 +114,6 @@ def count(out: str) -> None:
               "waitlisted": qs.filter(status=Status.WAITLISTED).count(),
               "statuses": dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))}
     Path(out).write_text(json.dumps(report))
-
-
-def start_server(env: dict, *, workers: int = 2, threads: int = 4) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [PYTHON, "-m", "urbis.cli", "serve", "--workers", str(workers), "--threads", str(threads), "--host",
-         "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True)
-    from bench.loadgen import wait_for_server
-
-    base = f"http://127.0.0.1:{port}"
-    wait_for_server(f"{base}/api/v1/openapi.json", timeout=90)
-    return server, base
-
-
-def stop_server(server: subprocess.Popen | None) -> None:
-    if server is None:
-        return
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(server.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def headers_for(key: str) -> dict[str, str]:

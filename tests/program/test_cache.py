@@ -146,7 +146,7 @@ def test_cached_page_expires_when_what_it_shows_changes(rf, edition):
     soon = timezone.now() + dt.timedelta(seconds=30)
     cache.render_page(request, key, "program/public/not_published.html", {"edition": edition}, valid_until=soon)
     assert cache.cached_page(request, key) is not None
-    django_cache.set(key, ("<p>old</p>", timezone.now() - dt.timedelta(seconds=1)))
+    django_cache.set(key.key, ((b"<p>old</p>",), timezone.now() - dt.timedelta(seconds=1), "digest"))
     assert cache.cached_page(request, key) is None
 
 

@@ -98,7 +98,7 @@ def _session_out(request, session: Session, edition: Edition) -> dict:
              "organisation": link.person.organisation.name if link.person.organisation_id else None}
             for link in session.speaker_links.all()
         ],
-        "url": request.build_absolute_uri(session_path(session)),
+        "url": request.build_absolute_uri(session_path(session, edition)),
         "ics_url": request.build_absolute_uri(reverse("program:export_session_ics_edition",
                                                       kwargs={"slug": edition.slug, "code": session.code})),
     }

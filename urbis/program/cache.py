@@ -6,26 +6,37 @@ the filters and the day): publishing a new version changes the key, so a stale p
 served (old keys simply expire). Logged-in people see personal things (their closed sessions,
 bookmarks, the Join button): their pages are never cached.
 
-A whole page is cached with a placeholder where the CSRF token goes; each response gets the
-visitor's own token put back, so the forms of a cached page (time zone, language) keep working.
-A page with flash messages to show is never cached nor served from the cache.
+A page is stored once as UTF-8 bytes, cut where the CSRF token goes; each response joins the
+pieces around the visitor's own token, so the forms of a cached page (time zone, language) keep
+working, and a hit neither re-encodes nor searches the page. A page with flash messages to show is
+never cached nor served from the cache.
+
+Conditional requests: a cached page answers with an ETag made of the page's digest and of the
+visitor's CSRF secret, and with `Cache-Control: private, no-cache`, so a browser revalidates and
+gets a bodiless 304 while the programme has not changed. The CSRF secret is in the ETag because the
+browser's copy carries a token for that secret: after a new secret (log-in, log-out, a new browser)
+the old copy must not be reused. `If-Modified-Since` alone is not honoured for the same reason
+(`Last-Modified` is sent for information: the time of the publication or edition change shown).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import http_date, parse_etags
 
 TIMEOUT_SECONDS = 600
-PREFIX = "urbis:programme:v2"
+PREFIX = "urbis:programme:v3"
 CSRF_PLACEHOLDER = "urbis-csrf-token-placeholder"
+CACHE_CONTROL = "private, no-cache"
 
 
 def viewer_class(user) -> str:
@@ -46,40 +57,74 @@ def fragment_key(*, page: str, edition_id: int, version_number: int, zone_name: 
     return f"{PREFIX}:{page}:{edition_id}:{version_number}:{digest}"
 
 
+@dataclass(frozen=True)
+class PageKey:
+    """Where a page is cached, and the moment of the last change it shows (for Last-Modified)."""
+
+    key: str
+    last_modified: dt.datetime | None = None
+
+
 def page_key(request, *, page: str, edition_id: int, version_number: int, zone_name: str,
-             variant: str = "") -> str | None:
+             variant: str = "", last_modified: dt.datetime | None = None) -> PageKey | None:
     """The key of this request's page, or None when the page must not be cached."""
     if not is_cacheable(request.user) or len(get_messages(request)):
         return None
-    return fragment_key(page=page, edition_id=edition_id, version_number=version_number, zone_name=zone_name,
-                        viewer=viewer_class(request.user), variant=f"{request.get_full_path()}|{variant}")
+    key = fragment_key(page=page, edition_id=edition_id, version_number=version_number, zone_name=zone_name,
+                       viewer=viewer_class(request.user), variant=f"{request.get_full_path()}|{variant}")
+    return PageKey(key=key, last_modified=last_modified)
 
 
-def _with_token(request, html: str) -> HttpResponse:
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+def _etag(page_digest: str, csrf_secret: str) -> str:
+    return '"' + hashlib.sha256(f"{page_digest}|{csrf_secret}".encode()).hexdigest()[:32] + '"'
 
 
-def cached_page(request, key: str | None) -> HttpResponse | None:
-    """The cached response for the key (with this visitor's CSRF token), or None."""
+def _headers(response: HttpResponse, etag: str, key: PageKey) -> HttpResponse:
+    response["ETag"] = etag
+    response["Cache-Control"] = CACHE_CONTROL
+    if key.last_modified is not None:
+        response["Last-Modified"] = http_date(key.last_modified.timestamp())
+    return response
+
+
+def _respond(request, key: PageKey, chunks: tuple[bytes, ...], page_digest: str) -> HttpResponse:
+    """The page with this visitor's CSRF token, or a 304 when the visitor's copy is this page for the
+    same CSRF secret (checked before a token is made: a revalidation costs no random bytes)."""
+    known_secret = request.META.get("CSRF_COOKIE")
+    if known_secret and "HTTP_IF_NONE_MATCH" in request.META:
+        etag = _etag(page_digest, known_secret)
+        wanted = parse_etags(request.META["HTTP_IF_NONE_MATCH"])
+        if etag in wanted or "*" in wanted or f"W/{etag}" in wanted:
+            return _headers(HttpResponseNotModified(), etag, key)
+    token = get_token(request).encode()  # sets the CSRF cookie when the visitor has none
+    response = HttpResponse(token.join(chunks))
+    return _headers(response, _etag(page_digest, request.META["CSRF_COOKIE"]), key)
+
+
+def cached_page(request, key: PageKey | None) -> HttpResponse | None:
+    """The cached response for the key (with this visitor's CSRF token, or a 304), or None."""
     if key is None:
         return None
-    entry = cache.get(key)
+    entry = cache.get(key.key)
     if entry is None:
         return None
-    html, valid_until = entry
+    chunks, valid_until, page_digest = entry
     if valid_until is not None and timezone.now() >= valid_until:
         return None
-    return _with_token(request, html)
+    return _respond(request, key, chunks, page_digest)
 
 
-def render_page(request, key: str | None, template: str, context: dict, *,
+def render_page(request, key: PageKey | None, template: str, context: dict, *,
                 valid_until: dt.datetime | None = None) -> HttpResponse:
     """Render the page; store it under the key (until `valid_until` at the latest) when there is one."""
     if key is None:
         return HttpResponse(render_to_string(template, context, request=request))
     html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
+    body = html.encode()
+    chunks = tuple(body.split(CSRF_PLACEHOLDER.encode()))
+    page_digest = hashlib.sha256(body).hexdigest()
     timeout = TIMEOUT_SECONDS
     if valid_until is not None:
         timeout = max(1, min(timeout, int((valid_until - timezone.now()).total_seconds())))
-    cache.set(key, (html, valid_until), timeout)
-    return _with_token(request, html)
+    cache.set(key.key, (chunks, valid_until, page_digest), timeout)
+    return _respond(request, key, chunks, page_digest)

@@ -33,12 +33,14 @@ GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://urbis.example.org/sched
 
 # ---------------------------------------------------------------------------------------- helpers
 
-def session_path(session: Session) -> str:
-    """The path of the session's public page."""
+def session_path(session: Session, edition: Edition | None = None) -> str:
+    """The permanent path of the session's public page, under its edition's slug: it stays valid when
+    another edition becomes current (while the edition is current it redirects to /sessions/<code>/)."""
+    slug = (edition or session.edition).slug
     try:
-        return reverse("program:session", kwargs={"code": session.code})
+        return reverse("program:archive_session", kwargs={"edition": slug, "code": session.code})
     except NoReverseMatch:  # the public pages are not mounted (e.g. an API-only deployment)
-        return f"/sessions/{session.code}/"
+        return f"/{slug}/sessions/{session.code}/"
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -109,7 +111,7 @@ def calendar_for_sessions(*, edition: Edition, sessions: Iterable[Session], titl
         location = _location(session)
         if location:
             event.add("location", location)
-        url = _absolute(base_url, session_path(session))
+        url = _absolute(base_url, session_path(session, edition))
         if url:
             event.add("url", url)
         event.add("status", "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED")
@@ -257,7 +259,7 @@ def _event_common(edition: Edition, session: Session, base_url: str) -> dict:
         "code": session.code,
         "title": session.title,
         "slug": event_slug(edition, session),
-        "url": _absolute(base_url, session_path(session)) or session_path(session),
+        "url": _absolute(base_url, session_path(session, edition)) or session_path(session, edition),
         "start": session.starts_at.astimezone(zone),
         "end": session.ends_at.astimezone(zone),
         "minutes": session.duration_minutes,

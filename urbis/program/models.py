@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +9,24 @@ from urbis.members.models import Person
 
 from .enums import EditionFormat, SessionMode, SessionStatus, SessionType, SpeakerRole, Visibility
 
+# First path segments of the site: an edition's archive pages live at /<edition-slug>/programme/ …,
+# so an edition may not be named like one of them.
+RESERVED_EDITION_SLUGS = frozenset({
+    "accounts", "admin", "agenda", "api", "assembly", "awards", "editions", "i18n", "media", "members", "now",
+    "programme", "registration", "schedule", "sessions", "speakers", "staff", "static", "time-zone",
+})
+
+
+def validate_edition_slug(value: str) -> None:
+    if value.lower() in RESERVED_EDITION_SLUGS:
+        raise ValidationError(_("“%(value)s” is a reserved address on this site; choose another slug."),
+                              code="reserved", params={"value": value})
+
 
 class Edition(BaseModel):
     """One World Congress (e.g. the 13th, Guangzhou 2021), with its own time zone."""
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_edition_slug])
     name = models.CharField(_("name"), max_length=200)
     number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
     starts_on = models.DateField(_("first day"))

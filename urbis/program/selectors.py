@@ -1,10 +1,11 @@
 """Reads of the programme reused in several places, with their joins already made."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from urbis.members.models import Person
 
@@ -33,6 +34,13 @@ def published_sessions(edition: Edition, version: ProgrammeVersion | None = None
     if version is None:
         return Session.objects.none()
     return _with_joins(Session.objects.filter(version=version)).order_by("starts_at", "room__position", "title")
+
+
+def published_editions() -> QuerySet[Edition]:
+    """Every edition with at least one published version, newest first, with its latest version number
+    (`latest_number`) and when it was published (`published_at`)."""
+    return (Edition.objects.annotate(latest_number=Max("versions__number"), published_at=Max("versions__published_at"))
+            .filter(latest_number__isnull=False).order_by("-starts_on", "name"))
 
 
 def draft_sessions(edition: Edition) -> QuerySet[Session]:
@@ -143,21 +151,48 @@ class ProgrammeState:
     time_zone: str
     edition_updated_at: str
     version_number: int  # 0 before the first publication
+    is_current: bool = True
+    published_at: dt.datetime | None = None  # of the latest version
+    updated_at: dt.datetime | None = None  # of the edition row
+
+    @property
+    def last_modified(self) -> dt.datetime | None:
+        """The last change a public page of this edition can show: its latest publication or an edit of
+        the edition itself (name, dates, zone), whichever is later."""
+        moments = [m for m in (self.published_at, self.updated_at) if m is not None]
+        return max(moments) if moments else None
 
 
-def programme_state() -> ProgrammeState | None:
-    """The current edition's id, zone, last change and latest version number, in ONE plain query:
-    what a cached public page's key is made of, read on every request so that a publication is
-    seen at once (the same edition as `current_edition`)."""
+def _as_datetime(value) -> dt.datetime | None:
+    """A moment read by a raw query: SQLite gives naive UTC datetimes (or text, for an aggregate)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def programme_state(slug: str | None = None) -> ProgrammeState | None:
+    """An edition's id, zone, last change and latest version (number, publication time), in ONE plain
+    query: what a cached public page's key is made of, read on every request so that a publication is
+    seen at once. Without a slug, the current edition (the same one as `current_edition`)."""
     edition_table = connection.ops.quote_name(Edition._meta.db_table)
     version_table = connection.ops.quote_name(ProgrammeVersion._meta.db_table)
-    sql = (f"SELECT e.id, e.time_zone, e.updated_at, "  # noqa: S608 - table names from the models, no input
-           f"(SELECT MAX(v.number) FROM {version_table} v WHERE v.edition_id = e.id) "
-           f"FROM {edition_table} e ORDER BY e.is_current DESC, e.starts_on DESC LIMIT 1")
+    latest = f"(SELECT MAX(v.{{column}}) FROM {version_table} v WHERE v.edition_id = e.id)"  # noqa: S608
+    sql = (f"SELECT e.id, e.time_zone, e.updated_at, {latest.format(column='number')}, "  # noqa: S608 - table names from the models
+           f"{latest.format(column='published_at')}, "
+           f"e.id = (SELECT c.id FROM {edition_table} c ORDER BY c.is_current DESC, c.starts_on DESC LIMIT 1) "
+           f"FROM {edition_table} e ")
+    params: list = []
+    if slug is None:
+        sql += "ORDER BY e.is_current DESC, e.starts_on DESC LIMIT 1"
+    else:
+        sql += "WHERE e.slug = %s"
+        params.append(slug)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
     return ProgrammeState(edition_id=row[0], time_zone=row[1], edition_updated_at=str(row[2]),
-                          version_number=row[3] or 0)
+                          version_number=row[3] or 0, is_current=bool(row[5]),
+                          published_at=_as_datetime(row[4]), updated_at=_as_datetime(row[2]))

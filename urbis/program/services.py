@@ -31,7 +31,16 @@ from .enums import (
     SpeakerRole,
     Visibility,
 )
-from .models import Edition, Part, ProgrammeVersion, Room, Session, SessionSpeaker, Stream
+from .models import (
+    RESERVED_EDITION_SLUGS,
+    Edition,
+    Part,
+    ProgrammeVersion,
+    Room,
+    Session,
+    SessionSpeaker,
+    Stream,
+)
 
 
 class _Keep:
@@ -203,6 +212,9 @@ def validate_edition(*, slug: str, name: str, starts_on: dt.date, ends_on: dt.da
     if format not in EditionFormat.values:
         raise ValidationFailed(_("Unknown format: %(value)s.") % {"value": format}, code="invalid_choice",
                                field="format")
+    if (slug or "").lower() in RESERVED_EDITION_SLUGS:
+        raise ValidationFailed(_("“%(value)s” is a reserved address on this site; choose another slug.")
+                               % {"value": slug}, code="slug_reserved", field="slug")
     if Edition.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         raise Conflict(_("Another edition already uses the short name “%(slug)s”.") % {"slug": slug},
                        code="slug_taken", field="slug")

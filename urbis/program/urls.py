@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("urbis.program.urls_public")),
     path("", include("urbis.program.urls_exports")),
     path("staff/programme/", include("urbis.program.urls_editor")),
+    path("", include("urbis.program.urls_archive")),
 ]

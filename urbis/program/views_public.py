@@ -32,11 +32,13 @@ from urbis.members.models import Person
 from . import agenda as agenda_services
 from . import cache, permissions, selectors, timeline
 from .enums import LANGUAGE_CHOICES, LANGUAGE_CODES, SessionMode, SessionStatus, Visibility
+from .models import Edition
 
 MAX_QUERY_LENGTH = 100
 # Session codes are short and plain; anything else is a 404 before the database sees it
 # (PostgreSQL refuses NUL bytes, for one). The same rule as the session .ics export.
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,12}")
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 def _clean(value: str | None) -> str:
@@ -46,10 +48,32 @@ def _clean(value: str | None) -> str:
 
 # ---------------------------------------------------------------- helpers
 
-def _edition_and_version(request):
-    edition = selectors.current_edition()
+def _edition_and_version(request, slug: str | None = None):
+    """The current edition (no slug) or the edition of an archive URL, and its latest version."""
+    if slug is None:
+        edition = selectors.current_edition()
+    else:
+        edition = Edition.objects.filter(slug=slug).first()
+        if edition is None:
+            raise Http404
     version = selectors.latest_version(edition) if edition else None
     return edition, version
+
+
+def _archive_state(request, edition_slug: str, current_name: str, **kwargs):
+    """For a page under /<edition-slug>/: (the edition's state, None), or (None, a redirect to the short
+    URL) when the slug is the current edition's. An unknown edition, or one not published yet, is a 404."""
+    if not SLUG_RE.fullmatch(edition_slug):
+        raise Http404
+    state = selectors.programme_state(edition_slug)
+    if state is None or not state.version_number:
+        raise Http404
+    if state.is_current:
+        # A temporary redirect: once another edition is current, this URL serves the archive itself.
+        target = reverse(current_name, kwargs=kwargs)
+        query = request.META.get("QUERY_STRING", "")
+        return None, HttpResponseRedirect(f"{target}?{query}" if query else target)
+    return state, None
 
 
 def _zone_context(request, edition) -> dict:
@@ -157,14 +181,16 @@ def _join_state(user, session, *, now: dt.datetime) -> dict | None:
             "opens_at": session.starts_at - dt.timedelta(minutes=session.edition.join_opens_minutes)}
 
 
-def _anonymous_page_key(request, page: str, *, by_day: bool = False) -> str | None:
+def _anonymous_page_key(request, page: str, *, by_day: bool = False,
+                        state: selectors.ProgrammeState | None = None) -> cache.PageKey | None:
     """The cache key of an anonymous visitor's page (None for anyone else, or before publication).
 
-    Read from one plain query (`selectors.programme_state`) so that a cache hit costs almost nothing;
-    `by_day` adds today's date in the display zone (the programme opens on today when it can)."""
+    Read from one plain query (`selectors.programme_state`, or the `state` an archive page has read
+    already) so that a cache hit costs almost nothing; `by_day` adds today's date in the display zone
+    (the programme opens on today when it can)."""
     if not cache.is_cacheable(request.user):
         return None
-    state = selectors.programme_state()
+    state = state or selectors.programme_state()
     if state is None or not state.version_number or not is_valid_zone(state.time_zone):
         return None
     zone = getattr(request, "display_tz", None) or zoneinfo.ZoneInfo(state.time_zone)
@@ -172,20 +198,33 @@ def _anonymous_page_key(request, page: str, *, by_day: bool = False) -> str | No
     if by_day:
         variant += f"|{timezone.now().astimezone(zone).date()}"
     return cache.page_key(request, page=page, edition_id=state.edition_id, version_number=state.version_number,
-                          zone_name=str(zone), variant=variant)
+                          zone_name=str(zone), variant=variant, last_modified=state.last_modified)
+
+
+def _archive_context(archive: Edition | None) -> dict:
+    """What a page under /<edition-slug>/ adds: the edition it belongs to (None for the current edition's
+    pages at their short URLs)."""
+    return {"archive": archive}
 
 
 # ---------------------------------------------------------------- programme
 
 @require_GET
-def programme(request):
-    key = _anonymous_page_key(request, "programme", by_day=True)
+def programme(request, edition: str | None = None):
+    state = None
+    if edition is not None:
+        state, redirect_ = _archive_state(request, edition, "program:programme")
+        if redirect_ is not None:
+            return redirect_
+    key = _anonymous_page_key(request, "programme", by_day=True, state=state)
     hit = cache.cached_page(request, key)
     if hit is not None:
         return hit
-    edition, version = _edition_and_version(request)
+    slug = edition
+    edition, version = _edition_and_version(request, slug)
     if version is None:
         return _not_published(request, edition)
+    archive = edition if slug is not None else None
     zones = _zone_context(request, edition)
     display_zone = zones["display_zone"]
     today = timezone.now().astimezone(display_zone).date()
@@ -207,9 +246,10 @@ def programme(request):
         "language_choices": LANGUAGE_CHOICES, "problems": problems,
         "days": [(d, len(items)) for d, items in days.items()], "day": day, "sessions": shown,
         "wanted_day": wanted_day, "wanted_day_missing": bool(wanted_day and wanted_day != day),
-        "total": len(sessions), "bookmarks": agenda_services.bookmarked_codes(user=user, edition=edition),
+        "total": len(sessions),
+        "bookmarks": set() if archive else agenda_services.bookmarked_codes(user=user, edition=edition),
         "grid": timeline.build_grid(shown, display_zone) if view == "grid" else None,
-        **zones,
+        **zones, **_archive_context(archive),
     }
     return cache.render_page(request, key, "program/public/programme.html", context)
 
@@ -217,15 +257,22 @@ def programme(request):
 # ---------------------------------------------------------------- one session
 
 @require_GET
-def session_detail(request, code: str):
+def session_detail(request, code: str, edition: str | None = None):
+    if not CODE_RE.fullmatch(code):
+        raise Http404
+    state = None
+    if edition is not None:
+        state, redirect_ = _archive_state(request, edition, "program:session", code=code)
+        if redirect_ is not None:
+            return redirect_
     # Only pages that an anonymous visitor may see are ever stored, and the version is in the key.
-    key = _anonymous_page_key(request, "session")
+    key = _anonymous_page_key(request, "session", state=state)
     hit = cache.cached_page(request, key)
     if hit is not None:
         return hit
-    if not CODE_RE.fullmatch(code):
-        raise Http404
-    edition, version = _edition_and_version(request)
+    slug = edition
+    edition, version = _edition_and_version(request, slug)
+    archive = edition if slug is not None else None
     if version is None:
         raise Http404
     zones = _zone_context(request, edition)
@@ -241,11 +288,12 @@ def session_detail(request, code: str):
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
     now = timezone.now()
-    context = {"edition": edition, "version": version, "session": session, **zones,
-               "join": _join_state(user, session, now=now),
-               "bookmarked": code in agenda_services.bookmarked_codes(user=user, edition=edition)}
+    context = {"edition": edition, "version": version, "session": session, **zones, **_archive_context(archive),
+               # An archived edition's page never offers to join (nor to bookmark: agendas are of the current one).
+               "join": None if archive else _join_state(user, session, now=now),
+               "bookmarked": not archive and code in agenda_services.bookmarked_codes(user=user, edition=edition)}
     # What an anonymous visitor reads about joining changes when the session ends.
-    valid_until = session.ends_at if now < session.ends_at else None
+    valid_until = session.ends_at if now < session.ends_at and not archive else None
     return cache.render_page(request, key, "program/public/session.html", context, valid_until=valid_until)
 
 
@@ -291,12 +339,18 @@ def session_bookmark(request, code: str):
 # ---------------------------------------------------------------- speakers
 
 @require_GET
-def speakers(request):
-    key = _anonymous_page_key(request, "speakers")
+def speakers(request, edition: str | None = None):
+    state = None
+    if edition is not None:
+        state, redirect_ = _archive_state(request, edition, "program:speakers")
+        if redirect_ is not None:
+            return redirect_
+    key = _anonymous_page_key(request, "speakers", state=state)
     hit = cache.cached_page(request, key)
     if hit is not None:
         return hit
-    edition, version = _edition_and_version(request)
+    slug = edition
+    edition, version = _edition_and_version(request, slug)
     if version is None:
         return _not_published(request, edition)
     q = " ".join(_clean(request.GET.get("q")).split())[:MAX_QUERY_LENGTH]
@@ -304,7 +358,7 @@ def speakers(request):
     for word in q.split():
         people = people.filter(_name_matches(word))
     context = {"edition": edition, "version": version, "q": q, "people": list(people),
-               **_zone_context(request, edition)}
+               **_zone_context(request, edition), **_archive_context(edition if slug is not None else None)}
     return cache.render_page(request, key, "program/public/speakers.html", context)
 
 
@@ -313,8 +367,13 @@ def _name_matches(word: str) -> Q:
 
 
 @require_GET
-def speaker_detail(request, slug: str):
-    edition, version = _edition_and_version(request)
+def speaker_detail(request, slug: str, edition: str | None = None):
+    edition_slug = edition
+    if edition_slug is not None:
+        _state, redirect_ = _archive_state(request, edition_slug, "program:speaker", slug=slug)
+        if redirect_ is not None:
+            return redirect_
+    edition, version = _edition_and_version(request, edition_slug)
     if version is None:
         raise Http404
     person = get_object_or_404(Person.objects.select_related("organisation"), slug=slug, public_profile=True)
@@ -324,7 +383,20 @@ def speaker_detail(request, slug: str):
     selectors.prefetch_for_listing(sessions)
     zones = _zone_context(request, edition)
     return render(request, "program/public/speaker.html",
-                  {"edition": edition, "version": version, "person": person, "sessions": sessions, **zones})
+                  {"edition": edition, "version": version, "person": person, "sessions": sessions, **zones,
+                   **_archive_context(edition if edition_slug is not None else None)})
+
+
+# ---------------------------------------------------------------- editions (the archive)
+
+@require_GET
+def editions(request):
+    """Every edition with a published programme, newest first: the current one at its short URLs,
+    the earlier ones (and any other published one) at /<edition-slug>/programme/."""
+    current = selectors.current_edition()
+    rows = list(selectors.published_editions())
+    return render(request, "program/public/editions.html",
+                  {"editions": rows, "current_edition": current, **_zone_context(request, current)})
 
 
 # ---------------------------------------------------------------- now and next

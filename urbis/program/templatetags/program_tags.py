@@ -6,6 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -75,6 +76,50 @@ def language_names(codes):
 def sdg_badges(sdgs):
     return format_html_join(" ", '<span class="sdg" style="background:{}" title="{}">{} {}</span>',
                             ((g.colour, g.label, _("SDG"), g.number) for g in sdgs))
+
+
+# ---------------------------------------------------------------- links of the current edition or the archive
+# A page of an earlier edition (context variable `archive`, the Edition) links within that edition,
+# under /<edition-slug>/…; the current edition's pages keep their short URLs.
+
+def _archive_slug(context) -> str | None:
+    archive = context.get("archive")
+    return archive.slug if archive else None
+
+
+@register.simple_tag(takes_context=True)
+def programme_url(context):
+    slug = _archive_slug(context)
+    return reverse("program:archive_programme", args=[slug]) if slug else reverse("program:programme")
+
+
+@register.simple_tag(takes_context=True)
+def session_url(context, code):
+    slug = _archive_slug(context)
+    return reverse("program:archive_session", args=[slug, code]) if slug else reverse("program:session", args=[code])
+
+
+@register.simple_tag(takes_context=True)
+def speakers_url(context):
+    slug = _archive_slug(context)
+    return reverse("program:archive_speakers", args=[slug]) if slug else reverse("program:speakers")
+
+
+@register.simple_tag(takes_context=True)
+def speaker_url(context, person_slug):
+    slug = _archive_slug(context)
+    return (reverse("program:archive_speaker", args=[slug, person_slug]) if slug
+            else reverse("program:speaker", args=[person_slug]))
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, name, code=None):
+    """An export of the page's edition: `programme_ics`, `schedule_json`, `schedule_xml` or `session_ics`."""
+    slug = _archive_slug(context)
+    args = [code] if code else []
+    if slug:
+        return reverse(f"program:export_{name}_edition", args=[slug, *args])
+    return reverse(f"program:export_{name}", args=args)
 
 
 @register.filter
