@@ -196,6 +196,15 @@ def test_prepare_run_off_refuses_items_that_need_none():
         "not_tallied", "no_run_off_needed", "not_tallied", 2)
 
 
+def test_no_second_round_is_prepared_once_the_meeting_is_closed(first_round):
+    a, item, _election, _closing = first_round
+    services.close_meeting(meeting=a.meeting, actor=a.staff)
+    with pytest.raises(Conflict) as exc:
+        services.prepare_run_off(item=item, actor=a.staff)
+    item.refresh_from_db()
+    assert (exc.value.code, AgendaItem.objects.count(), "run_off" in item.result) == ("meeting_not_open", 3, False)
+
+
 def test_staff_action_run_off_allowed_for_staff_denied_for_a_delegate(client, first_round):
     a, item, _election, _closing = first_round
     url = reverse("assembly:staff_action", args=[a.meeting.slug, "run_off"])
