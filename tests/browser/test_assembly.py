@@ -173,3 +173,47 @@ def test_general_assembly_with_roll_call_and_verifiable_secret_election(page, mo
     tampered["ballots"][0]["answers"][0]["choices"][0]["beta"] = tampered["ballots"][1]["answers"][0]["choices"][0]["beta"]
     assert verify_record(tampered).ok is False
     assert Meeting.objects.get(pk=meeting.pk).status == "open"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_trustee_browser_catches_a_bad_share_and_complains_then_refuses_a_wrong_key_file(page):
+    """Dealer 3 (played offline) seals a wrong share for trustee 1: trustee 1's browser finds it."""
+    from nacl.public import PublicKey, SealedBox
+
+    from urbis.assembly.verifier import ceremony as tool
+    from urbis.assembly.verifier.group import scalar_bytes
+
+    staff = StaffFactory()
+    meeting = services.create_meeting(edition=EditionFactory(), kind="board", title="Board", slug="board",
+                                      actor=staff)
+    item = services.add_item(meeting=meeting, kind="election", title="President", actor=staff)
+    trustees = [UserFactory() for _ in range(3)]
+    election = services.create_election(item=item, trustees=trustees, threshold=2, actor=staff, questions=[
+        {"id": "p", "title": "President", "choices": ["Ana", "Bo"], "min": 0, "max": 1}])
+    eid = str(election.public_id)
+    keys = {i: tool.key_file(election_id=eid, index=i, keypair=tool.make_box_keypair()) for i in (1, 2, 3)}
+    for i, t in enumerate(trustees, start=1):
+        services.submit_trustee_key(election=election, index=i, user=t, box_public_key=keys[i]["box_public_key"])
+    box = [keys[i]["box_public_key"] for i in (1, 2, 3)]
+    for i, t in enumerate(trustees, start=1):
+        dealing = tool.make_dealing(election_id=eid, dealer=i, threshold=2, box_public_keys=box)
+        if i == 3:
+            dealing["shares"][0] = SealedBox(PublicKey(bytes.fromhex(box[0]))).encrypt(scalar_bytes(42)).hex()
+        services.submit_dealing(election=election, index=i, user=t, dealing=dealing)
+    _as(page, trustees[0])
+    page.goto(f"/assembly/elections/{eid}/trustee/")
+    page.fill("#key-paste", json.dumps(keys[2]))          # another trustee's file first: refused, nothing sent
+    page.click("#confirm-shares")
+    page.wait_for_selector("#trustee-outcome .message.error")
+    assert page.locator("#trustee-outcome").inner_text() == (
+        "This key file belongs to another election or another trustee.")
+    election.refresh_from_db()
+    assert (election.ceremony, election.trustees.get(index=1).complaint) == ("confirmations", None)
+    page.fill("#key-paste", json.dumps(keys[1]))
+    page.click("#confirm-shares")
+    page.wait_for_selector("#ceremony-failed")
+    election.refresh_from_db()
+    assert (election.ceremony, election.ceremony_failure) == ("failed", {"trustee": 1, "dealers": [3]})
+    assert page.locator("[data-ceremony]").inner_text() == (
+        "Key ceremony failed: trustee 1 reported a bad share from trustee 3 — restart it")
