@@ -208,3 +208,82 @@ def test_home_page_is_cached_until_the_next_start_or_end(client, edition):
     Session.objects.filter(version__isnull=True, code="SOON").update(title="Renamed session")
     publish(edition)
     assert "Renamed session" in client.get("/").content.decode()
+
+
+# ---------------------------------------------------------------- conditional requests (ETag)
+
+def test_a_cached_page_is_revalidated_with_a_bodiless_304(edition):
+    from django.test import Client
+
+    browser = Client()
+    first = browser.get("/programme/")
+    etag = first["ETag"]
+    assert (first.status_code, first["Cache-Control"], bool(re.fullmatch(r'"[0-9a-f]{32}"', etag))) == (
+        200, "private, no-cache", True)
+    n, again = count_queries(browser.get, "/programme/", HTTP_IF_NONE_MATCH=etag)
+    assert (again.status_code, again.content, again["ETag"], n) == (304, b"", etag, 1)
+    assert "Set-Cookie" not in again.headers  # the visitor's CSRF cookie is kept as it is
+
+
+def test_a_publication_changes_the_etag(edition):
+    from django.test import Client
+
+    browser = Client()
+    etag = browser.get("/sessions/A/")["ETag"]
+    Session.objects.filter(version__isnull=True, code="A").update(title="Second title")
+    publish(edition)
+    response = browser.get("/sessions/A/", HTTP_IF_NONE_MATCH=etag)
+    assert (response.status_code, "Second title" in response.content.decode(), response["ETag"] != etag) == (
+        200, True, True)
+
+
+def test_the_etag_holds_only_for_the_same_csrf_secret(edition):
+    """A copy made for another CSRF secret (another browser, or before a log-in) carries a token that no longer
+    matches the cookie: it must not be reused, so the page comes back whole with a token for this secret."""
+    from django.test import Client
+
+    etag = Client().get("/programme/")["ETag"]
+    other = Client()
+    response = other.get("/programme/", HTTP_IF_NONE_MATCH=etag)
+    assert (response.status_code, response["ETag"] != etag) == (200, True)
+    # Without any CSRF cookie there is nothing to revalidate against: a whole page and a new cookie.
+    fresh = Client().get("/programme/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert (fresh.status_code, "csrftoken" in fresh.cookies) == (200, True)
+
+
+def test_if_modified_since_alone_is_not_enough(edition):
+    from django.test import Client
+
+    browser = Client()
+    first = browser.get("/programme/")
+    response = browser.get("/programme/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert (response.status_code, bool(first["Last-Modified"])) == (200, True)
+
+
+def test_last_modified_is_the_latest_publication(edition):
+    from django.test import Client
+    from django.utils.http import http_date
+
+    version = edition.versions.order_by("-number").first()
+    edition.refresh_from_db()
+    expected = http_date(max(version.published_at, edition.updated_at).timestamp())
+    assert Client().get("/programme/")["Last-Modified"] == expected
+
+
+def test_pages_of_logged_in_people_have_no_etag(client, edition):
+    client.force_login(UserFactory())
+    response = client.get("/programme/")
+    assert (response.status_code, response.has_header("ETag")) == (200, False)
+
+
+def test_a_cache_hit_reads_one_row_and_writes_nothing(edition):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    browser = Client()
+    browser.get("/programme/")
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):
+            assert browser.get("/programme/").status_code == 200
+    assert [q["sql"].split()[0].upper() for q in captured.captured_queries] == ["SELECT"] * 3
