@@ -568,6 +568,10 @@ def test_trustee_page_allowed_and_denied_and_shows_the_round(client):
     assert ('id="make-key"' in page, 'id="make-dealing"' in page,
             "Key ceremony: waiting for dealings 0/3" in page) == (False, True, True)
     assert client.post(url).status_code == 405
+    # the board says where the ceremony stands, to whoever sees the meeting
+    client.force_login(a.staff)
+    board = client.get(reverse("assembly:board", args=[election.public_id])).content.decode()
+    assert "Key ceremony: waiting for dealings 0/3" in board
 
 
 # ------------------------------------------------------------------------------------ tally and the tool
