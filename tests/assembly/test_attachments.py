@@ -227,3 +227,20 @@ def test_meeting_page_queries_do_not_grow_with_documents(client):
         return queries
 
     assert page_queries(2) == page_queries(6)
+
+
+def test_staff_meeting_page_queries_do_not_grow_with_documents(client):
+    def page_queries(n):
+        a = make_assembly(2, slug=f"staffdocs{n}")
+        items = [services.add_item(meeting=a.meeting, kind="report", title=f"Item {i}", actor=a.staff)
+                 for i in range(n)]
+        for i in range(n):
+            _add(a, title=f"Doc {i}", item=items[i])
+        client.force_login(a.staff)
+        url = reverse("assembly:staff_meeting", args=[a.meeting.slug])
+        client.get(url)
+        queries, r = count_queries(client.get, url)
+        assert (r.status_code, len(r.context["attachments"])) == (200, n)
+        return queries
+
+    assert page_queries(2) == page_queries(6)
