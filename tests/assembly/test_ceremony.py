@@ -786,3 +786,17 @@ def test_control_without_the_lock_the_last_confirmation_misses_the_others():
     assert [kind for kind, _ in outcomes] == ["ok"] * 6
     # every trustee confirmed, but each saw the others still missing: the key was never made
     assert (election.ceremony, election.trustees.exclude(verification_key="").count()) == ("confirmations", 6)
+
+
+@pytest.mark.parametrize(("language", "button", "status"), [
+    ("fr", "Créer ma clé", "Cérémonie des clés : en attente des clés des scrutateurs 0/3"),
+    ("es", "Crear mi clave", "Ceremonia de claves: esperando las claves de los custodios 0/3"),
+    ("zh-hans", "生成我的密钥", "密钥仪式：等待监票人的密钥 0/3")])
+def test_trustee_page_is_translated(client, language, button, status):
+    from django.conf import settings as django_settings
+
+    a, item, election = _setup()
+    client.force_login(election.trustees.get(index=1).user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("assembly:trustee", args=[election.public_id])).content.decode()
+    assert (f">{button}</button>" in page, status in page) == (True, True)
