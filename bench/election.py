@@ -147,6 +147,7 @@ def tally(info_file: str, out: str) -> None:
         trustee_decrypts(Election.objects.get(pk=election.pk), t, info["trustee_keys"][str(t.index)])
     cpu2, decrypted = _cpu_seconds(), time.perf_counter()
     record = election_record(Election.objects.get(pk=election.pk))
+    workers = parallel.available_workers()
     report = verify_record(record)
     cpu3, verified = _cpu_seconds(), time.perf_counter()
     os.environ["URBIS_VERIFIER_WORKERS"] = "1"  # the same verification on one core, for reference
@@ -157,7 +158,7 @@ def tally(info_file: str, out: str) -> None:
         "close": closed - began, "decrypt": decrypted - closed, "verify": verified - decrypted,
         "total": verified - began, "cpu": {"close": cpu1 - cpu0, "decrypt": cpu2 - cpu1, "verify": cpu3 - cpu2,
                                            "total": cpu3 - cpu0, "serial_verify": cpu4 - cpu3},
-        "serial_verify": serial_done - verified, "workers": parallel.available_workers(), "ok": report.ok,
+        "serial_verify": serial_done - verified, "workers": workers, "ok": report.ok,
         "errors": report.errors[:3], "ballots": report.ballots, "proofs": report.proofs}))
 
 
@@ -259,7 +260,7 @@ def bench_cast(voters: int, kind: str, questions: int = QUESTIONS_PER_REGION) ->
             f"{encrypt_ms:.0f} ms per ballot)",
             f"{kind:<8} close → verified result for {t['ballots']} ballots: wall {t['total']:.2f} s (close "
             f"{t['close']:.2f}, 2 trustees {t['decrypt']:.2f}, verify {t['verify']:.2f} for {t['proofs']} proofs on "
-            f"{t['workers']} cores); CPU {t['cpu']['total']:.2f} s (close {t['cpu']['close']:.2f}, trustees "
+            f"{t['workers']} core(s)); CPU {t['cpu']['total']:.2f} s (close {t['cpu']['close']:.2f}, trustees "
             f"{t['cpu']['decrypt']:.2f}, verify {t['cpu']['verify']:.2f}); verification on one core: wall "
             f"{t['serial_verify']:.2f} s, CPU {t['cpu']['serial_verify']:.2f} s; "
             f"verified {'OK' if t['ok'] else 'FAILED ' + str(t['errors'])}",
@@ -424,6 +425,41 @@ def bench_proofs(seconds: float = 6.0) -> list[str]:
     return lines
 
 
+def bench_calls(calls: int = 3000) -> list[str]:
+    """Microseconds per libsodium call: PyNaCl's edwards25519 (0004) against rbcl's ristretto255 (0005)."""
+    import os
+    import timeit
+
+    import rbcl
+    from nacl import bindings as nb
+
+    from urbis.assembly.verifier import group
+
+    es = nb.crypto_core_ed25519_scalar_reduce(os.urandom(64))
+    ep = nb.crypto_scalarmult_ed25519_base_noclamp(es)
+    rs, rp = rbcl.crypto_core_ristretto255_scalar_random(), rbcl.crypto_core_ristretto255_random()
+    gs, gp = group.random_scalar(), group.base(group.random_scalar())
+    cases = {
+        "PyNaCl crypto_scalarmult_ed25519_noclamp (re-checks the subgroup)": lambda: nb.crypto_scalarmult_ed25519_noclamp(
+            es, ep),
+        "PyNaCl crypto_scalarmult_ed25519_base_noclamp": lambda: nb.crypto_scalarmult_ed25519_base_noclamp(es),
+        "PyNaCl crypto_core_ed25519_is_valid_point": lambda: nb.crypto_core_ed25519_is_valid_point(ep),
+        "PyNaCl crypto_core_ed25519_add": lambda: nb.crypto_core_ed25519_add(ep, ep),
+        "rbcl crypto_scalarmult_ristretto255": lambda: rbcl.crypto_scalarmult_ristretto255(rs, rp),
+        "rbcl crypto_scalarmult_ristretto255_base": lambda: rbcl.crypto_scalarmult_ristretto255_base(rs),
+        "rbcl crypto_core_ristretto255_is_valid_point": lambda: rbcl.crypto_core_ristretto255_is_valid_point(rp),
+        "rbcl crypto_core_ristretto255_add": lambda: rbcl.crypto_core_ristretto255_add(rp, rp),
+        "group.mul (Urbis, ctypes on rbcl's libsodium)": lambda: group.mul(gs, gp),
+        "group.base": lambda: group.base(gs),
+        "group.add": lambda: group.add(gp, group.G),
+    }
+    lines = [f"call: {min(timeit.repeat(f, number=calls, repeat=5)) / calls * 1e6:5.1f} µs  {label}"
+             for label, f in cases.items()]
+    for line in lines:
+        print(line, flush=True)
+    return lines
+
+
 def bench_plaintext(ballots: int = 1_000_000, choices: int = 24) -> list[str]:
     import numpy as np
 
@@ -460,8 +496,10 @@ def main() -> None:
 
     print(f"Machine: {machine()}; load average at start {os.getloadavg()[0]:.1f}", flush=True)
     if not args.skip_crypto:
+        bench_calls()
         bench_proofs()
         bench_plaintext()
+        print(f"load average after the crypto part {os.getloadavg()[0]:.1f}", flush=True)
     if not args.skip_server:
         for kind in args.databases.split(","):
             for voters in (int(v) for v in args.voters.split(",")):
