@@ -188,7 +188,7 @@ class ZonedDateTimeField(forms.DateTimeField):
 
 class RoundForm(forms.Form):
     name = forms.CharField(max_length=120, label=_("Name"))
-    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), label=_("Panel"))
+    panel = forms.ModelChoiceField(queryset=Panel.objects.none(), empty_label=None, label=_("Panel"))
     position = forms.IntegerField(min_value=1, max_value=99, initial=1, label=_("Order in the cycle"))
     k = forms.IntegerField(min_value=1, max_value=50, initial=3, label=_("Reviewers per submission (k)"))
     pool = forms.ChoiceField(choices=RoundPool.choices, label=_("Submissions reviewed"))

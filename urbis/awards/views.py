@@ -315,6 +315,10 @@ def staff_publication(request, slug):
 # ---------------------------------------------------------------- staff: rounds
 
 
+def round_half_pct(part: int, whole: int) -> int:
+    return int(100 * part / whole + 0.5) if whole else 0
+
+
 def _staff_round(request, round_id) -> Round:
     _deny(permissions.is_award_staff(request.user))
     try:
@@ -327,7 +331,10 @@ def _staff_round(request, round_id) -> Round:
 @require_GET
 def round_detail(request, round_id):
     round = _staff_round(request, round_id)
-    loads = [{**row, "open": row["assigned"] - row["done"]} for row in selectors.reviewer_loads(round)]
+    loads = selectors.reviewer_loads(round)
+    most = max([row["assigned"] for row in loads] + [1])
+    loads = [{**row, "done_pct": round_half_pct(row["done"], most),
+              "open_pct": round_half_pct(row["assigned"] - row["done"], most)} for row in loads]
     return render(request, "awards/round_detail.html", {
         "round": round, "run": round.runs.first(), "progress": selectors.reviewer_progress(round), "loads": loads,
         "rules": selectors.pair_rules_of_round(round), "assignments": selectors.assignments_of_round(round),
