@@ -24,6 +24,7 @@ It stops by itself (every step has a time limit) and only talks to 127.0.0.1.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import shutil
 import sys
@@ -48,6 +49,7 @@ from bench._server import (  # noqa: E402
 from bench.loadgen import LoadResult, run_load  # noqa: E402
 
 STATIC_COPY = "bench/programme.html"
+RETURNING_CSRF = "r" * 32  # a returning visitor's CSRF cookie (a valid unmasked secret)
 TARGETS = {"ratio": 0.5, "p99_ms": 50.0, "queries": 10}
 # What the anonymous programme pages read: the members (speakers' affiliations) and the programme.
 # Registration, awards and assembly data do not change these pages; --all-steps builds them too.
@@ -101,6 +103,19 @@ def build(scale: int, all_steps: bool) -> None:
     build_demo(scale=scale, stdout=sys.stdout, steps=None if all_steps else PROGRAMME_STEPS)
 
 
+def etag_of(base: str, headers: dict[str, str]) -> str:
+    """The ETag the server gives the programme page for these request headers."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.request("GET", "/programme/", headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("ETag") or ""
+    finally:
+        conn.close()
+
+
 def merge(parts: list[LoadResult]) -> LoadResult:
     """One result from the slices of a run (requests, errors, time and latencies added up)."""
     statuses: Counter = Counter()
@@ -129,28 +144,34 @@ def bench_scale(scale: int, *, duration: float, connections: int, keep: bool, al
               f"statuses {info['status']}; page bytes {info['bytes']}", flush=True)
 
         server, base = start_server(env, ready_path=f"/static/{STATIC_COPY}")
+        returning = {"Cookie": f"csrftoken={RETURNING_CSRF}"}
         targets = {
-            "programme page": f"{base}/programme/",
-            "session page": f"{base}/sessions/{info['code']}/",
-            "schedule.json": f"{base}/schedule.json",
-            "static copy of the programme page": f"{base}/static/{STATIC_COPY}",
+            "programme page": (f"{base}/programme/", {}),
+            "session page": (f"{base}/sessions/{info['code']}/", {}),
+            "schedule.json": (f"{base}/schedule.json", {}),
+            "static copy of the programme page": (f"{base}/static/{STATIC_COPY}", {}),
+            # A browser that has the CSRF cookie already (every visit after the first), and one revalidating
+            # its copy (If-None-Match with the ETag the server gave for that cookie: a 304 without a body).
+            "programme page, returning visitor": (f"{base}/programme/", returning),
+            "programme page, revalidated (304)": (f"{base}/programme/",
+                                                  {**returning, "If-None-Match": etag_of(base, returning)}),
         }
         results: dict[str, LoadResult] = {}
         loads: dict[str, str] = {}
         cpu: dict[str, float] = {}
-        for url in targets.values():
-            run_load(url, connections=connections, duration=1.0, warmup=0.2)  # warm every worker's caches
+        for url, headers in targets.values():  # warm every worker's caches
+            run_load(url, connections=connections, duration=1.0, warmup=0.2, headers=headers)
         # The endpoints take turns in `rounds` slices, so that a change of the machine's load during the run
         # weighs on each of them alike (the ratio to the static file is what the target is about).
         slices: dict[str, list[LoadResult]] = {label: [] for label in targets}
         spent = dict.fromkeys(targets, 0.0)
         first_load = dict.fromkeys(targets, "")
         for _round in range(rounds):
-            for label, url in targets.items():
+            for label, (url, headers) in targets.items():
                 first_load[label] = first_load[label] or load_average()
                 began = server_cpu_seconds(server)
                 slices[label].append(run_load(url, connections=connections, duration=duration / rounds,
-                                              warmup=0.1))
+                                              warmup=0.1, headers=headers))
                 spent[label] += server_cpu_seconds(server) - began
         for label in targets:
             results[label] = merge(slices[label])
@@ -175,7 +196,7 @@ def summary(runs: list[dict]) -> list[str]:
     for entry in runs:
         for label, result in entry["results"].items():
             queries = entry["info"]["queries"].get(names.get(label, ""), None)
-            q = f"{queries[0]} / {queries[1]}" if queries else "0 (static file)"
+            q = f"{queries[0]} / {queries[1]}" if queries else ("0 (static file)" if "static" in label else "1 (hit)")
             lines.append(f"| {entry['scale']} | {entry['info']['sessions']} | {label} | {result.rps:.0f} | "
                          f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.errors} | "
                          f"{entry['cpu'][label]:.2f} | {q} | {entry['loads'][label]} |")
@@ -190,6 +211,10 @@ def summary(runs: list[dict]) -> list[str]:
                      f"p99 {p99:.1f} ms (target ≤ {TARGETS['p99_ms']:.0f} ms: "
                      f"{'met' if p99 <= TARGETS['p99_ms'] else 'NOT met'}); server CPU per request: the static "
                      f"file costs {cpu_ratio:.0%} of the programme page")
+        static = res["static copy of the programme page"].rps
+        lines.append(f"scale {entry['scale']}: returning visitor at "
+                     f"{res['programme page, returning visitor'].rps / static:.0%} of the static file, revalidation "
+                     f"(304) at {res['programme page, revalidated (304)'].rps / static:.0%}")
     per_scale = [entry["info"]["queries"] for entry in runs]
     for page in ("programme", "session", "schedule"):
         counts = [q[page] for q in per_scale]

@@ -146,6 +146,7 @@ def test_cached_page_expires_when_what_it_shows_changes(rf, edition):
     soon = timezone.now() + dt.timedelta(seconds=30)
     cache.render_page(request, key, "program/public/not_published.html", {"edition": edition}, valid_until=soon)
     assert cache.cached_page(request, key) is not None
+    cache.local_pages.clear()  # only the shared cache holds the page now, as in another process
     django_cache.set(key.key, ((b"<p>old</p>",), timezone.now() - dt.timedelta(seconds=1), "digest"))
     assert cache.cached_page(request, key) is None
 
@@ -287,3 +288,23 @@ def test_a_cache_hit_reads_one_row_and_writes_nothing(edition):
         for _ in range(3):
             assert browser.get("/programme/").status_code == 200
     assert [q["sql"].split()[0].upper() for q in captured.captured_queries] == ["SELECT"] * 3
+
+
+# ---------------------------------------------------------------- the per-process layer
+
+def test_the_process_layer_never_outlives_the_shared_cache(client, edition):
+    cold, _ = count_queries(client.get, "/programme/")
+    warm, _ = count_queries(client.get, "/programme/")
+    django_cache.clear()  # as an expiry or an eviction in the shared cache would
+    again, _ = count_queries(client.get, "/programme/")
+    assert (warm, again) == (1, cold)
+
+
+def test_the_process_layer_is_bounded_in_bytes():
+    layer = cache._LocalPages(max_bytes=10)
+    layer.put("a", ((b"1234",), None, "da"))
+    layer.put("b", ((b"12", b"34"), None, "db"))
+    layer.get("a")  # a is now the most recently used
+    layer.put("c", ((b"123",), None, "dc"))  # 11 bytes: the least recently used (b) goes
+    layer.put("huge", ((b"x" * 11,), None, "dh"))  # larger than the whole layer: never kept
+    assert (list(layer.entries), layer.size) == (["a", "c"], 7)

@@ -6,7 +6,8 @@ the filters and the day): publishing a new version changes the key, so a stale p
 served (old keys simply expire). Logged-in people see personal things (their closed sessions,
 bookmarks, the Join button): their pages are never cached.
 
-A page is stored once as UTF-8 bytes, cut where the CSRF token goes; each response joins the
+A page is stored once as UTF-8 bytes (in the shared cache, and in a small per-process layer in front
+of it), cut where the CSRF token goes; each response joins the
 pieces around the visitor's own token, so the forms of a cached page (time zone, language) keep
 working, and a hit neither re-encodes nor searches the page. A page with flash messages to show is
 never cached nor served from the cache.
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
@@ -37,6 +40,7 @@ TIMEOUT_SECONDS = 600
 PREFIX = "urbis:programme:v3"
 CSRF_PLACEHOLDER = "urbis-csrf-token-placeholder"
 CACHE_CONTROL = "private, no-cache"
+LOCAL_MAX_BYTES = 32 * 1024 * 1024  # per process
 
 
 def viewer_class(user) -> str:
@@ -101,13 +105,69 @@ def _respond(request, key: PageKey, chunks: tuple[bytes, ...], page_digest: str)
     return _headers(response, _etag(page_digest, request.META["CSRF_COOKIE"]), key)
 
 
+class _LocalPages:
+    """The most recently used pages of this process, in front of the shared cache: a hit then copies the
+    page once (into the response) instead of unpickling it first. Keys carry the published version like
+    the shared cache's, and a page is served from here only while the shared cache still holds it, so this
+    layer is never staler than that one; bounded in bytes, least recently used out."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple) -> None:
+        size = sum(len(chunk) for chunk in entry[0])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= sum(len(chunk) for chunk in old[0])
+            self.entries[key] = entry
+            self.size += size
+            while self.size > self.max_bytes:
+                _key, dropped = self.entries.popitem(last=False)
+                self.size -= sum(len(chunk) for chunk in dropped[0])
+
+    def discard(self, key: str) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= sum(len(chunk) for chunk in old[0])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+local_pages = _LocalPages(LOCAL_MAX_BYTES)
+
+
 def cached_page(request, key: PageKey | None) -> HttpResponse | None:
     """The cached response for the key (with this visitor's CSRF token, or a 304), or None."""
     if key is None:
         return None
-    entry = cache.get(key.key)
+    entry = local_pages.get(key.key)
+    # The shared cache stays the authority: an entry it dropped (expired, evicted, cleared) is dropped here
+    # too. Asking whether it holds the key costs no copy of the page (LocMem) or one small round trip (Redis).
+    if entry is not None and not cache.has_key(key.key):
+        local_pages.discard(key.key)
+        entry = None
     if entry is None:
-        return None
+        entry = cache.get(key.key)
+        if entry is None:
+            return None
+        local_pages.put(key.key, entry)
     chunks, valid_until, page_digest = entry
     if valid_until is not None and timezone.now() >= valid_until:
         return None
@@ -126,5 +186,7 @@ def render_page(request, key: PageKey | None, template: str, context: dict, *,
     timeout = TIMEOUT_SECONDS
     if valid_until is not None:
         timeout = max(1, min(timeout, int((valid_until - timezone.now()).total_seconds())))
-    cache.set(key.key, (chunks, valid_until, page_digest), timeout)
+    entry = (chunks, valid_until, page_digest)
+    cache.set(key.key, entry, timeout)
+    local_pages.put(key.key, entry)
     return _respond(request, key, chunks, page_digest)

@@ -178,16 +178,15 @@ def programme_state(slug: str | None = None) -> ProgrammeState | None:
     edition_table = connection.ops.quote_name(Edition._meta.db_table)
     version_table = connection.ops.quote_name(ProgrammeVersion._meta.db_table)
     latest = f"(SELECT MAX(v.{{column}}) FROM {version_table} v WHERE v.edition_id = e.id)"  # noqa: S608
-    sql = (f"SELECT e.id, e.time_zone, e.updated_at, {latest.format(column='number')}, "  # noqa: S608 - table names from the models
-           f"{latest.format(column='published_at')}, "
-           f"e.id = (SELECT c.id FROM {edition_table} c ORDER BY c.is_current DESC, c.starts_on DESC LIMIT 1) "
-           f"FROM {edition_table} e ")
-    params: list = []
     if slug is None:
-        sql += "ORDER BY e.is_current DESC, e.starts_on DESC LIMIT 1"
+        is_current = "1"  # the edition picked below is the current one by definition
+        where, params = "ORDER BY e.is_current DESC, e.starts_on DESC LIMIT 1", []
     else:
-        sql += "WHERE e.slug = %s"
-        params.append(slug)
+        is_current = (f"e.id = (SELECT c.id FROM {edition_table} c "  # noqa: S608
+                      f"ORDER BY c.is_current DESC, c.starts_on DESC LIMIT 1)")
+        where, params = "WHERE e.slug = %s", [slug]
+    sql = (f"SELECT e.id, e.time_zone, e.updated_at, {latest.format(column='number')}, "  # noqa: S608 - table names from the models
+           f"{latest.format(column='published_at')}, {is_current} FROM {edition_table} e {where}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
