@@ -235,3 +235,11 @@ def test_now_default_is_aware(edition, full):
     person = online(edition)
     services.change_mode(registration=person, mode=Mode.ON_SITE, actor=person.user)
     assert timezone.is_aware(row(person)[3])
+
+
+def test_staff_list_shows_who_waits_for_on_site(client, edition, full, staff):
+    person = online(edition)
+    switch(person, at(0))
+    client.force_login(staff)
+    response = client.get(reverse("registration:staff_list", args=[edition.slug]))
+    assert response.content.decode().count("data-onsite-waiting") == 1
