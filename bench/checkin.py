@@ -15,7 +15,9 @@ It
    busy doors: first scans check in, later ones are flagged;
 4. counts, from the database, today's check-ins: they must equal the number of distinct participants
    scanned (a second scan is never double-counted), and prints throughput, p50 and p99
-   (target p99 ≤ 20 ms, for the paced phase).
+   (target p99 ≤ 20 ms, for the paced phase), the server's CPU time per scan (user + system of the
+   gunicorn processes: what a scan costs whatever else runs on the machine) and the 1-minute load average
+   at the start of each phase.
 
     .venv/bin/python bench/checkin.py [--duration 10] [--connections 1,16] [--databases postgres]
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._server import load_average, server_cpu_seconds  # noqa: E402
 from bench.loadgen import run_load  # noqa: E402
 from bench.registration import (  # noqa: E402
     child_env,
@@ -127,9 +130,13 @@ def bench_database(kind: str, *, duration: float, connections: list[int], pace: 
                 body = json.dumps({"code": token, "gate": f"gate-{worker % 4}"}).encode()
                 return "POST", path, body, headers
 
+            load = load_average()
+            cpu = server_cpu_seconds(server)
             result = run_load(connections=scanners, duration=duration, request_factory=factory)
+            cpu_ms = (server_cpu_seconds(server) - cpu) * 1000 / max(1, result.requests)
             label = f"{scanners} scanner(s)" + (f", one scan per {think:g} s each" if think else ", back to back")
-            print(f"  {kind:<9} {result.line(label)}", flush=True)
+            print(f"  {kind:<9} {result.line(label)}   server CPU {cpu_ms:.1f} ms/scan   load average {load}",
+                  flush=True)
             results.append(result)
         stop_server(server)
         server = None
@@ -177,8 +184,6 @@ def main() -> None:
     bad = [r["kind"] for r in results if r["double"] or r["errors"]]
     print("no double counts, no errors" if not bad else f"PROBLEMS on {', '.join(bad)}")
     raise SystemExit(1 if bad else 0)
-
-
 
 
 if __name__ == "__main__":
