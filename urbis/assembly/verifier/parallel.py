@@ -69,8 +69,8 @@ def check_ballots(ballots: Sequence[dict], *, election_id: str, public_key: byte
     if workers > 1 and len(ballots) >= MIN_PARALLEL:
         try:
             return _parallel(ballots, args, workers)
-        except (OSError, BrokenProcessPool):  # no processes to be had: the same work, here
-            pass
+        except (OSError, BrokenProcessPool, ImportError, NotImplementedError):
+            pass  # no worker processes to be had here (no fork, no semaphores, …): the same work, in this one
     return [Outcome(compute=_checker(ballot, args)) for ballot in ballots]
 
 
