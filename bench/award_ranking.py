@@ -11,9 +11,13 @@ no network), median of several requests:
   all resamples at once);
 - after, first view of a new review state with a real worker (the task is only queued: the page shows
   "intervals being computed…");
-- after, intervals ready (the usual case).
+- after, intervals ready (the usual case);
 
-Run: .venv/bin/python bench/award_ranking.py [--repeat 9]
+and, unless --before is empty, the same page in the code as it was before this change (commit ec89b91:
+intervals in the request, model instances for 4,000 scores, per-row translations), exported with
+`git archive` into a temporary folder and timed the same way in a subprocess.
+
+Run: .venv/bin/python bench/award_ranking.py [--repeat 9] [--before ec89b91]
 """
 
 import argparse
@@ -30,7 +34,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--before", default="ec89b91", help="commit of the old page; empty to skip")
     args = parser.parse_args()
+    if args.before:
+        _time_old_page(args.before, args.repeat)
     data_dir = tempfile.mkdtemp(prefix="urbis-bench-ranking-")
     os.environ.update(URBIS_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings", URBIS_TASKS="immediate")
     os.environ.pop("DATABASE_URL", None)
@@ -121,6 +128,63 @@ def main() -> None:
     print(f"\nexact ranking (3 methods): {exact * 1000:.0f} ms; bootstrap alone: all resamples at once "
           f"{fast_s * 1000:.0f} ms, per-resample loop {slow_s * 1000:.0f} ms; same intervals: {fast == slow}")
     assert np.array_equal(np.array(fast), np.array(slow))
+
+
+OLD_PAGE = """
+import os, statistics, sys, tempfile, time
+sys.path.insert(0, sys.argv[1])
+os.environ.update(URBIS_DATA_DIR=tempfile.mkdtemp(), DJANGO_SETTINGS_MODULE="config.settings", URBIS_TASKS="immediate")
+os.environ.pop("DATABASE_URL", None)
+import django
+django.setup()
+import urbis
+assert urbis.__file__.startswith(sys.argv[1]), urbis.__file__
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from urbis.accounts.models import User
+from urbis.awards.models import Round
+from urbis.demo import awards as award_step, members as member_step
+from urbis.demo.builder import DemoContext
+call_command("migrate", verbosity=0)
+with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    ctx = DemoContext(seed=2021)
+    member_step.build(ctx)
+    award_step.build(ctx)
+round = Round.objects.get(cycle=ctx.data["award_cycle"], position=1)
+client = Client()
+client.force_login(User.objects.create_user(email="s@example.org", password=None, is_staff=True))
+url = f"/awards/staff/rounds/{round.pk}/ranking/"
+client.get(url)
+times = []
+for _ in range(int(sys.argv[2])):
+    with CaptureQueriesContext(connection) as q:
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        times.append(time.perf_counter() - started)
+print(f"{statistics.median(times) * 1000:.0f} {len(q.captured_queries)}")
+"""
+
+
+def _time_old_page(commit: str, repeat: int) -> None:
+    import shutil
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tree = tempfile.mkdtemp(prefix="urbis-bench-old-")
+    try:
+        archive = subprocess.run(["git", "-C", root, "archive", commit], capture_output=True, check=True)  # noqa: S607
+        subprocess.run(["tar", "-x", "-C", tree], input=archive.stdout, check=True)  # noqa: S607
+        out = subprocess.run([sys.executable, "-c", OLD_PAGE, tree, str(repeat)], cwd=tree, capture_output=True,
+                             text=True, check=True, env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"})
+        ms, queries = out.stdout.split()[-2:]
+        print(f"code before the change (commit {commit}), intervals in the request: {ms} ms, {queries} queries "
+              f"(median of {repeat})")
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"(the old page at {commit} could not be timed: {exc})")
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 def _obs(record, services, normalisation):
