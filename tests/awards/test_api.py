@@ -22,7 +22,14 @@ def login_with_csrf(client, user):
 
 
 def test_cycles_public(client, cycle):
-    assert client.get(f"{BASE}/cycles").json() == [{"slug": cycle.slug, "name": cycle.name, "year": 2021}]
+    for field in ("call_closes_at", "vote_opens_at", "vote_closes_at"):
+        setattr(cycle, field, getattr(cycle, field).replace(microsecond=0))
+    cycle.save()
+    assert client.get(f"{BASE}/cycles").json() == [{
+        "slug": cycle.slug, "name": cycle.name, "year": 2021, "time_zone": "UTC",
+        "call_closes_at": cycle.call_closes_at.isoformat().replace("+00:00", "Z"),
+        "vote_opens_at": cycle.vote_opens_at.isoformat().replace("+00:00", "Z"),
+        "vote_closes_at": cycle.vote_closes_at.isoformat().replace("+00:00", "Z")}]
 
 
 def test_showcase_allowed_when_public_denied_when_hidden(client, cycle):

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from ninja import Schema
 
 
@@ -5,6 +7,10 @@ class CycleOut(Schema):
     slug: str
     name: str
     year: int
+    time_zone: str  # the zone the deadlines are announced in; the moments below are absolute
+    call_closes_at: datetime
+    vote_opens_at: datetime
+    vote_closes_at: datetime
 
 
 class ShowcaseEntryOut(Schema):
