@@ -64,6 +64,19 @@ def test_substitute_may_appoint_and_changing_the_holder_tells_the_old_one(django
         (a.delegates[0].email, appointed), (substitute.email, appointed), (a.delegates[2].email, appointed)])
 
 
+def test_a_proxy_recorded_by_staff_is_mailed_too_and_a_repeat_sends_nothing(django_capture_on_commit_callbacks):
+    a = make_assembly(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appoint_proxy(meeting=a.meeting, grantor=a.members[0], holder=a.members[1], actor=a.staff)
+    subject = f"General Assembly: {a.members[0].name} is represented by {a.members[1].name}"
+    assert _mails() == sorted([(a.delegates[0].email, subject), (a.delegates[1].email, subject)])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appoint_member_proxy(meeting=a.meeting, grantor=a.members[0], holder=a.members[1],
+                                      actor=a.delegates[0])
+    assert (mail.outbox, _proxies(a)) == ([], [(a.members[0].pk, a.members[1].pk)])
+
+
 def test_delegate_revokes_own_proxy_audited_and_mailed(django_capture_on_commit_callbacks):
     a = make_assembly(3)
     services.appoint_member_proxy(meeting=a.meeting, grantor=a.members[0], holder=a.members[1], actor=a.delegates[0])

@@ -174,7 +174,8 @@ def set_seat(*, meeting: Meeting, member: Organisation, delegate=None, substitut
 @_audit_frozen_refusals
 @transaction.atomic
 def appoint_proxy(*, meeting: Meeting, grantor: Organisation, holder: Organisation, actor) -> Proxy:
-    """Member `grantor` gives its proxy to member `holder` (cap per holder); refused once open; audited."""
+    """Member `grantor` gives its proxy to member `holder` (cap per holder); refused once open; audited;
+    both members' delegates are e-mailed after the commit."""
     meeting = _lock_meeting(meeting)
     _refuse_if_frozen(meeting)
     seated = set(meeting.electorate.filter(member__in=[grantor, holder]).values_list("member_id", flat=True))
@@ -190,8 +191,13 @@ def appoint_proxy(*, meeting: Meeting, grantor: Organisation, holder: Organisati
     if held >= meeting.proxy_cap:
         raise Conflict(_("%(holder)s already holds the most proxies allowed (%(cap)s).")
                        % {"holder": holder, "cap": meeting.proxy_cap}, code="proxy_cap")
+    previous = Proxy.objects.filter(meeting=meeting, grantor=grantor).values_list("holder_id", flat=True).first()
     proxy, _created = Proxy.objects.update_or_create(meeting=meeting, grantor=grantor, defaults={"holder": holder})
     log_action(meeting, "assembly.proxy.appointed", actor=actor, data={"grantor": grantor.pk, "holder": holder.pk})
+    if previous != holder.pk:   # both members' delegates are told (and the previous holder's, on a change)
+        if previous is not None:
+            _notify_proxy(meeting=meeting, grantor=grantor, holder=Organisation(pk=previous), event="revoked")
+        _notify_proxy(meeting=meeting, grantor=grantor, holder=holder, event="appointed")
     return proxy
 
 
@@ -890,18 +896,12 @@ def _refuse_unless_delegate_of(*, meeting: Meeting, member: Organisation, actor)
 @_audit_frozen_refusals
 @transaction.atomic
 def appoint_member_proxy(*, meeting: Meeting, grantor: Organisation, holder: Organisation, actor) -> Proxy:
-    """A member's own delegate gives (or moves) its proxy; the rules of `appoint_proxy` under the meeting
-    lock; audited with the delegate as actor; both members' delegates are e-mailed."""
+    """A member's own delegate gives (or moves) its proxy: `appoint_proxy` (its rules under the meeting lock,
+    its e-mails), audited with the delegate as actor."""
     meeting = _lock_meeting(meeting)
     _refuse_if_frozen(meeting)
     _refuse_unless_delegate_of(meeting=meeting, member=grantor, actor=actor)
-    previous = Proxy.objects.filter(meeting=meeting, grantor=grantor).select_related("holder").first()
-    proxy = appoint_proxy(meeting=meeting, grantor=grantor, holder=holder, actor=actor)
-    if previous is not None and previous.holder_id != holder.pk:
-        _notify_proxy(meeting=meeting, grantor=grantor, holder=previous.holder, event="revoked")
-    if previous is None or previous.holder_id != holder.pk:
-        _notify_proxy(meeting=meeting, grantor=grantor, holder=holder, event="appointed")
-    return proxy
+    return appoint_proxy(meeting=meeting, grantor=grantor, holder=holder, actor=actor)
 
 
 @_audit_frozen_refusals
