@@ -114,17 +114,6 @@ def assignments_of_round(round: Round) -> QuerySet[Assignment]:
             .order_by("submission__title", "member__person__last_name"))
 
 
-def reviewer_progress(round: Round) -> list[dict]:
-    rows = (Assignment.objects.filter(round=round).values("member_id", "member__person__first_name",
-                                                           "member__person__last_name")
-            .annotate(total=Count("id"),
-                      done=Count("id", filter=Q(review__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ABSTAINED])))
-            .order_by("member__person__last_name", "member_id"))
-    return [{"member_id": r["member_id"],
-             "name": f"{r['member__person__first_name']} {r['member__person__last_name']}",
-             "total": r["total"], "done": r["done"]} for r in rows]
-
-
 def submitted_reviews_of_round(round: Round) -> QuerySet[Review]:
     return (Review.objects.filter(assignment__round=round, status=ReviewStatus.SUBMITTED)
             .select_related("assignment").prefetch_related("scores").order_by("assignment_id"))

@@ -336,7 +336,7 @@ def round_detail(request, round_id):
     loads = [{**row, "done_pct": round_half_pct(row["done"], most),
               "open_pct": round_half_pct(row["assigned"] - row["done"], most)} for row in loads]
     return render(request, "awards/round_detail.html", {
-        "round": round, "run": round.runs.first(), "progress": selectors.reviewer_progress(round), "loads": loads,
+        "round": round, "run": round.runs.first(), "loads": loads,
         "rules": selectors.pair_rules_of_round(round), "assignments": selectors.assignments_of_round(round),
         "members": PanelMember.objects.filter(panel_id=round.panel_id).select_related("person").order_by(
             "person__last_name", "person__first_name", "pk"),
