@@ -2,6 +2,7 @@
 whatever the data; and the edition's zone guess never gives a wrong day."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -39,8 +40,7 @@ def statements(client, url, payload):
         verb = sql.split()[0].upper()
         if verb in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK"):
             continue
-        # the main FROM comes after the subqueries of the select list
-        table = (sql.rsplit(' FROM "', 1) if verb == "SELECT" else sql.split('INTO "', 1))[1].split('"', 1)[0]
+        table = re.search(r'(?:FROM|INTO)\s+"?(\w+)"?', sql).group(1)
         out.append((verb, table))
     return response, out
 
@@ -107,3 +107,16 @@ def test_lean_scan_denied_to_participants(client, edition, monkeypatch):
     response = client.post(f"{BASE}/editions/{edition.slug}/checkins", {"code": person.badge_code},
                            content_type="application/json")
     assert (response.status_code, CheckIn.objects.count()) == (403, 0)
+
+
+def test_page_scan_shows_the_holder_without_a_listed_organisation(client, edition, staff, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: during(edition))
+    person = RegistrationFactory(edition=edition, organisation=None, organisation_name="Daily Planet",
+                                 first_name="Lois", last_name="Lane", category="press")
+    client.force_login(staff)
+    url = f"/registration/staff/{edition.slug}/checkin/"
+    first = client.post(url, {"code": person.badge_code, "gate": "A"}, HTTP_HX_REQUEST="true").content.decode()
+    again = client.post(url, {"code": person.badge_code.lower(), "gate": "B"}, HTTP_HX_REQUEST="true").content.decode()
+    assert ("Welcome, Lois Lane." in first, "Lois Lane · Daily Planet" in first) == (True, True)
+    assert "Already checked in today at 10:30 (A)." in again
+    assert list(CheckIn.objects.values_list("registration_id", "gate")) == [(person.pk, "A")]
