@@ -304,3 +304,31 @@ def test_setup_list_pages_constant_queries(client):
     CycleFactory()
     CycleFactory()
     assert queries(client, "/awards/staff/") == few
+
+
+JUNK = [{}, {"name": "\x00", "kind": "\x00", "k": "-1", "position": "abc", "panel": "x", "pool": "\x00",
+             "method": "'; drop table", "closes_at": "2021-13-45T99:99", "time_zone": "\x00" * 70,
+             "person": "nobody", "sdgs": ["99", "x"], "regions": ["mars"], "languages": ["xx"],
+             "organisation": "-5", "submission": "1e9", "member": "99999999999999999999999", "reason": "r" * 5000, "weight": "nan",
+             "scale_min": "1e99", "scale_max": "-1e99"},
+        {"name": "A" * 5000, "k": "99999999999999999999", "position": "1.5", "panel": "99999999999999999999",
+         "person": "99999999999999999999", "organisation": "99999999999999999999", "submission": "-99999999999999999999", "weight": "inf", "scale_min": "",
+         "scale_max": "", "closes_at": "0000-00-00 00:00", "time_zone": "../../etc/passwd"}]
+
+
+def test_setup_posts_never_500_and_change_nothing_on_junk(client, review_setup, staff):
+    round, members, subs = review_setup
+    cycle = round.cycle
+    c = round.criteria.first()
+    urls = [f"/awards/{cycle.slug}/staff/setup/zone/", f"/awards/{cycle.slug}/staff/panels/new/",
+            f"/awards/{cycle.slug}/staff/rounds/new/", f"/awards/staff/panels/{round.panel_id}/",
+            f"/awards/staff/panels/{round.panel_id}/members/", f"/awards/staff/members/{members[0].pk}/conflicts/",
+            f"/awards/staff/rounds/{round.pk}/edit/", f"/awards/staff/rounds/{round.pk}/criteria/",
+            f"/awards/staff/criteria/{c.pk}/", f"/awards/staff/rounds/{round.pk}/rule/"]
+    before = (Panel.objects.count(), Round.objects.count(), PanelMember.objects.count(), Criterion.objects.count(),
+              DeclaredConflict.objects.count(), sorted(Criterion.objects.values_list("name", "weight")))
+    client.force_login(staff)
+    statuses = {(url, client.post(url, junk).status_code) for url in urls for junk in JUNK[1:] + JUNK[:1]}
+    assert {status for _url, status in statuses} <= {302, 404, 409, 422}
+    assert (Panel.objects.count(), Round.objects.count(), PanelMember.objects.count(), Criterion.objects.count(),
+            DeclaredConflict.objects.count(), sorted(Criterion.objects.values_list("name", "weight"))) == before

@@ -59,6 +59,15 @@ def _deny(allowed: bool) -> None:
         raise DjangoPermissionDenied
 
 
+def _int(value) -> int:
+    """A posted id; anything that is not a whole number is an id that matches nothing (so a 404, not a 500)."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**63 else 0
+
+
 def _client_key(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
@@ -361,9 +370,9 @@ def round_assign(request, round_id):
 @require_POST
 def round_rule(request, round_id):
     round = _staff_round(request, round_id)
-    submission = get_object_or_404(Submission, pk=request.POST.get("submission") or 0, cycle=round.cycle)
+    submission = get_object_or_404(Submission, pk=_int(request.POST.get("submission")), cycle=round.cycle)
     member = get_object_or_404(PanelMember.objects.select_related("person__organisation"),
-                               pk=request.POST.get("member") or 0, panel=round.panel)
+                               pk=_int(request.POST.get("member")), panel=round.panel)
     kind = request.POST.get("kind") or None
     try:
         if kind not in (None, PairRuleKind.PIN, PairRuleKind.FORBID):
