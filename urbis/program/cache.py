@@ -34,6 +34,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
 TIMEOUT_SECONDS = 600
@@ -86,6 +87,8 @@ def _etag(page_digest: str, csrf_secret: str) -> str:
 def _headers(response: HttpResponse, etag: str, key: PageKey) -> HttpResponse:
     response["ETag"] = etag
     response["Cache-Control"] = CACHE_CONTROL
+    # The page differs with the CSRF cookie (its token, the ETag) and the language, a 304 included.
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
     if key.last_modified is not None:
         response["Last-Modified"] = http_date(key.last_modified.timestamp())
     return response

@@ -190,6 +190,9 @@ def _anonymous_page_key(request, page: str, *, by_day: bool = False,
     (the programme opens on today when it can)."""
     if not cache.is_cacheable(request.user):
         return None
+    early = getattr(request, "urbis_programme_key", None)  # computed by AnonymousProgrammeCacheMiddleware
+    if early is not None and early[0] == page and state is None:
+        return early[1]
     state = state or selectors.programme_state()
     if state is None or not state.version_number or not is_valid_zone(state.time_zone):
         return None
