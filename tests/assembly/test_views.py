@@ -148,6 +148,26 @@ def test_board_record_and_tracker_search_are_public(client):
     record = client.get(reverse("assembly:record", args=[election.public_id])).json()
     assert verify_record(record).ok is True
     assert client.get(f"/api/v1/assembly/elections/{election.public_id}/record").json() == record
+    assert (record["voters"], record["participants"]) == (1, [a.members[0].name])
+    assert r.content.decode().count(f"<li>{a.members[0].name}</li>") == 1
+
+
+def test_who_voted_is_public_in_name_order_and_stored_without_a_time():
+    from urbis.assembly.models import Ballot, Participation
+    from urbis.assembly.selectors import election_record
+
+    a, item, election, codes, _shares = _open_election(3)
+    for m, d in reversed(list(zip(a.members, a.delegates, strict=True))):
+        services.cast_ballot(election=election, member=m, user=d, ballot=_ballot(election, codes[m.pk]))
+    record = election_record(election)
+    assert record["participants"] == sorted(m.name for m in a.members)
+    time_fields = [f.name for model in (Participation, Ballot) for f in model._meta.get_fields()
+                   if f.get_internal_type() in ("DateTimeField", "DateField", "TimeField")]
+    assert time_fields == []
+    assert verify_record({**record, "participants": record["participants"][::-1]}).errors == [
+        "the list of member governments that took part is not sorted or has a repeat"]
+    assert verify_record({**record, "participants": record["participants"][:2]}).errors == [
+        "the list of member governments that took part does not match their number"]
 
 
 def test_registrar_trustee_and_vote_pages_permissions(client):

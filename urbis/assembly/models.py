@@ -227,8 +227,9 @@ class Credential(models.Model):
         return self.public_key[:16]
 
 
-class Participation(BaseModel):
-    """Who voted — never what."""
+class Participation(models.Model):
+    """Who voted — never what, and never when: no timestamp, so nothing orders the voters in time
+    against the ballots (which carry no time either)."""
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="participations")
     member = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -105,6 +105,7 @@ def election_record(election: Election) -> dict:
                         election.credentials.order_by("public_key").values_list("public_key", "weight")],
         "status": election.status if election.status != "setup" else "open",
         "voters": election.participations.count(),
+        "participants": sorted(election.participations.values_list("member__name", flat=True)),
         "ballots": list(election.ballots.order_by("tracker").values_list("body", flat=True)),
     }
     if election.status == "tallied":

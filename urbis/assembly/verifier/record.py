@@ -8,6 +8,7 @@ Record (JSON, `format: "urbis-election-record/2"`):
     credentials: [{credential, weight}] sorted — published before the vote opens
     status:      "open" | "closed" | "tallied"
     voters:      number of member governments that took part (who, not what)
+    participants: their names, sorted (never in the order they voted)
     ballots:     [ballot …] sorted by tracker
     tally:       {ciphertexts [[{alpha, beta}]], decryptions [{trustee, factors [[{d, proof}]]}], result [[int]]}
 
@@ -123,6 +124,12 @@ def _verify(record: dict, report: Report) -> None:
         report.fail("a ballot appears twice")
     if int(record.get("voters", len(decoded))) < len(record["ballots"]):
         report.fail("more ballots than member governments that took part")
+    participants = record.get("participants")
+    if participants is not None:
+        if len(participants) != int(record.get("voters", len(participants))):
+            report.fail("the list of member governments that took part does not match their number")
+        if participants != sorted(participants) or len(set(participants)) != len(participants):
+            report.fail("the list of member governments that took part is not sorted or has a repeat")
 
     tally = record.get("tally")
     if record.get("status") == "tallied" and not tally:
