@@ -163,7 +163,7 @@ def minutes_story(meeting: Meeting, *, documents: list | None = None) -> list:
                 elected = ", ".join(q["choices"][i] for i in seats_won["elected"]) or "—"
                 tally = "; ".join(f"{name} {n}" for name, n in zip(q["choices"], counts, strict=True))
                 story.append(Paragraph(escape(f"{q['title']}: {tally}. {_('Elected')}: {elected}"
-                                              + (f" ({_('tie')}: " + ", ".join(q["choices"][i] for i in seats_won["tied"])
+                                              + (f" ({_('a second round is needed between')}: " + ", ".join(q["choices"][i] for i in seats_won["tied"])
                                                  + ")" if seats_won["tied"] else "")), body))
     if documents is None:
         documents = list(meeting.attachments.filter(visibility=AttachmentVisibility.PUBLIC).select_related("item"))
