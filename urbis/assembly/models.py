@@ -237,6 +237,9 @@ class Participation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["election", "member"], name="one_vote_per_member")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} took part in {self.election_id}"
+
 
 class Ballot(models.Model):
     """What was voted — never who: no timestamp, a random key, only the public credential."""
