@@ -162,9 +162,12 @@ def minutes_story(meeting: Meeting, *, documents: list | None = None) -> list:
                                             strict=True):
                 elected = ", ".join(q["choices"][i] for i in seats_won["elected"]) or "—"
                 tally = "; ".join(f"{name} {n}" for name, n in zip(q["choices"], counts, strict=True))
-                story.append(Paragraph(escape(f"{q['title']}: {tally}. {_('Elected')}: {elected}"
-                                              + (f" ({_('a second round is needed between')}: " + ", ".join(q["choices"][i] for i in seats_won["tied"])
-                                                 + ")" if seats_won["tied"] else "")), body))
+                line = _("%(question)s: %(tally)s. Elected: %(elected)s") % {
+                    "question": q["title"], "tally": tally, "elected": elected}
+                if seats_won["tied"]:
+                    line += " " + _("(a second round is needed between %(names)s)") % {
+                        "names": ", ".join(q["choices"][i] for i in seats_won["tied"])}
+                story.append(Paragraph(escape(line), body))
     if documents is None:
         documents = list(meeting.attachments.filter(visibility=AttachmentVisibility.PUBLIC).select_related("item"))
     if documents:
