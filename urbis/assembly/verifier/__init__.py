@@ -1,4 +1,4 @@
-"""Standalone verifier of Urbis election records: pure Python and PyNaCl, no Django.
+"""Standalone verifier of Urbis election records: Python with PyNaCl (Ed25519) and rbcl (ristretto255), no Django.
 
     from urbis.assembly.verifier import verify_record, verify_diff
     report = verify_record(json.load(open("record.json")))
