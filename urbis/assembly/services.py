@@ -107,21 +107,31 @@ def _refuse_if_frozen(meeting: Meeting) -> None:
         raise ElectorateFrozen(_("The electorate is frozen: the meeting has opened."))
 
 
-def _audit_frozen_refusals(func):
-    """Record an attempt to edit a frozen electorate, after the refused transaction has rolled back."""
+def _audit_refusals(refusal: type[Exception], subject: str, action: str, describe):
+    """A decorator for a keyword-only service whose first argument is `subject` (the meeting or the item):
+    when it raises `refusal`, record the attempt as `action`, after the refused transaction has rolled back.
+    `describe(target, kwargs)` gives the audit entry's data besides the service's name."""
     import functools
 
-    @functools.wraps(func)
-    def wrapper(*, meeting: Meeting, actor, **kwargs):
-        try:
-            return func(meeting=meeting, actor=actor, **kwargs)
-        except ElectorateFrozen:
-            log_action(meeting, "assembly.electorate.edit_refused", actor=actor,
-                       data={"service": func.__name__, **{k: getattr(v, "pk", v) for k, v in kwargs.items()
-                                                          if k in ("member", "grantor", "holder", "weight")}})
-            raise
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*, actor, **kwargs):
+            try:
+                return func(actor=actor, **kwargs)
+            except refusal:
+                target = kwargs[subject]
+                log_action(target, action, actor=actor, data={"service": func.__name__, **describe(target, kwargs)})
+                raise
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+_audit_frozen_refusals = _audit_refusals(
+    ElectorateFrozen, "meeting", "assembly.electorate.edit_refused",
+    lambda _meeting, kwargs: {k: getattr(v, "pk", v) for k, v in kwargs.items()
+                              if k in ("member", "grantor", "holder", "weight")})
 
 
 def in_good_standing(member: Organisation) -> bool:
@@ -933,20 +943,9 @@ class ItemFrozen(Conflict):
     code = "item_frozen"
 
 
-def _audit_item_refusals(func):
-    """Record an attempt to change an item already opened, after the refused transaction has rolled back."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*, item: AgendaItem, actor, **kwargs):
-        try:
-            return func(item=item, actor=actor, **kwargs)
-        except ItemFrozen:
-            log_action(item, "assembly.item.edit_refused", actor=actor,
-                       data={"service": func.__name__, "status": AgendaItem.objects.get(pk=item.pk).status})
-            raise
-
-    return wrapper
+_audit_item_refusals = _audit_refusals(  # an attempt to change an item already opened
+    ItemFrozen, "item", "assembly.item.edit_refused",
+    lambda item, _kwargs: {"status": AgendaItem.objects.get(pk=item.pk).status})
 
 
 def _lock_pending_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
