@@ -2,17 +2,25 @@
 browser, credentials from the registrar's browser, trustees' partial decryptions, live quorum."""
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Form, Path, Router, Status, UploadedFile
 
-from urbis.api.auth import session_auth
+from urbis.api.auth import api_auth, session_auth
 from urbis.api.schemas import errors
-from urbis.core.errors import PermissionDenied, ValidationFailed
+from urbis.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import services
-from .models import Election, Meeting
-from .permissions import can_view_ceremony, can_view_meeting, is_voting_delegate_in, trustee_of
+from .models import AgendaAttachment, AgendaItem, Election, Meeting
+from .permissions import (
+    can_manage_assembly,
+    can_view_ceremony,
+    can_view_meeting,
+    is_voting_delegate_in,
+    trustee_of,
+)
 from .schemas import (
+    NO_NUL,
     BallotIn,
     CeremonyOut,
     ConfirmationIn,
@@ -20,7 +28,13 @@ from .schemas import (
     CredentialsIn,
     DealingIn,
     DecryptionIn,
+    DocumentOut,
+    ItemOut,
+    ItemPatchIn,
     MeetingStateOut,
+    MinutesIn,
+    MinutesOut,
+    MoveIn,
     ProxiesOut,
     ProxyIn,
     ProxyOut,
@@ -28,7 +42,7 @@ from .schemas import (
     TrackerOut,
     TrusteeKeyIn,
 )
-from .selectors import ceremony_state, election_record, meeting_state
+from .selectors import ceremony_state, election_record, meeting_state, visible_attachments
 
 router = Router(tags=["assembly"])
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
@@ -213,3 +227,156 @@ def revoke(request, slug: str, grantor: int):
     else:
         services.revoke_member_proxy(meeting=meeting, grantor=member, actor=request.auth)
     return Status(204, None)
+
+
+# ------------- staff: agenda items, documents, minutes (the same services as the staff pages)
+
+PK = Path(..., ge=1, le=2**63 - 1)
+TITLE_FORM = Form(..., max_length=1000, pattern=NO_NUL)
+VISIBILITY_FORM = Form(..., max_length=20)
+
+
+def _staff_meeting(request, slug: str) -> Meeting:
+    """The meeting, for staff only (anyone else: 403 not_staff, before anything is looked up)."""
+    if not can_manage_assembly(request.auth):
+        raise PermissionDenied(_("Only the assembly's staff can do this."), code="not_staff")
+    meeting = Meeting.objects.filter(slug=slug).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = AgendaItem.objects.select_related("meeting").filter(pk=item_id, meeting=meeting).first()
+    if item is None:
+        raise NotFound(_("This item is not on this meeting's agenda."), code="item_not_found")
+    return item
+
+
+def _item_json(item: AgendaItem) -> dict:
+    return {"id": item.pk, "position": item.position, "kind": item.kind, "title": item.title, "body": item.body,
+            "quorum_rule": item.quorum_rule, "majority_rule": item.majority_rule, "status": item.status}
+
+
+def _document_json(doc: AgendaAttachment) -> dict:
+    return {"id": doc.pk, "title": doc.title, "item": doc.item_id, "visibility": doc.visibility,
+            "content_type": doc.content_type, "size": doc.size,
+            "url": reverse("assembly:attachment", args=[doc.meeting.slug, doc.pk])}
+
+
+def _minutes_json(meeting: Meeting, *, staff: bool) -> dict:
+    from .enums import MinutesStatus
+
+    approved = meeting.minutes_status == MinutesStatus.APPROVED
+    by = meeting.minutes_approved_by if approved else None
+    return {"status": meeting.minutes_status, "text": meeting.minutes if approved else "",
+            "approved_at": meeting.minutes_approved_at.isoformat() if approved and meeting.minutes_approved_at
+            else None,
+            "approved_by": (by.display_name or by.get_full_name() or None) if by else None,
+            "draft": meeting.minutes if staff else None}
+
+
+@router.patch("/meetings/{slug}/items/{item_id}", auth=api_auth, response={200: ItemOut, **WRITE_ERRORS})
+def item_update(request, slug: str, payload: ItemPatchIn, item_id: int = PK):
+    """Staff: change a pending item's title, text and rules (fields left out keep their value).
+    Errors: not_staff, item_not_found, title_missing, unknown_rule, item_frozen."""
+    meeting = _staff_meeting(request, slug)
+    item = _item_of(meeting, item_id)
+    fields = {"title": item.title, "body": item.body, "quorum_rule": item.quorum_rule,
+              "majority_rule": item.majority_rule}
+    fields.update(payload.dict(exclude_none=True))
+    item = services.update_item(item=item, actor=request.auth, **fields)
+    return _item_json(item)
+
+
+@router.post("/meetings/{slug}/items/{item_id}/move", auth=api_auth, response={200: ItemOut, **WRITE_ERRORS})
+def item_move(request, slug: str, payload: MoveIn, item_id: int = PK):
+    """Staff: swap a pending item with its pending neighbour (`direction`: up or down).
+    Errors: not_staff, item_not_found, bad_direction, at_the_end, item_frozen."""
+    meeting = _staff_meeting(request, slug)
+    item = services.move_item(item=_item_of(meeting, item_id), direction=payload.direction, actor=request.auth)
+    return _item_json(item)
+
+
+@router.delete("/meetings/{slug}/items/{item_id}", auth=api_auth, response={204: None, **WRITE_ERRORS})
+def item_delete(request, slug: str, item_id: int = PK):
+    """Staff: remove a pending item (and its documents). Errors: not_staff, item_not_found, item_frozen,
+    election_set_up."""
+    meeting = _staff_meeting(request, slug)
+    services.delete_item(item=_item_of(meeting, item_id), actor=request.auth)
+    return Status(204, None)
+
+
+@router.post("/meetings/{slug}/items/{item_id}/run-off", auth=api_auth, response={201: ItemOut, **WRITE_ERRORS})
+def item_run_off(request, slug: str, item_id: int = PK):
+    """Staff: put the second round of a tallied election on the agenda right after it; answers the new item.
+    Errors: not_staff, item_not_found, not_tallied, run_off_exists, no_run_off_needed, meeting_not_open."""
+    meeting = _staff_meeting(request, slug)
+    run_off = services.prepare_run_off(item=_item_of(meeting, item_id), actor=request.auth)
+    return Status(201, _item_json(run_off))
+
+
+@router.get("/meetings/{slug}/documents", response={200: list[DocumentOut], **errors(404)},
+            url_name="assembly_documents")
+def documents(request, slug: str):
+    """The meeting's documents the caller may see: public ones to whoever sees the meeting, delegates-only
+    ones to the meeting's delegates and staff; meeting-wide documents first, then by agenda position."""
+    meeting = _meeting_for(request, slug)
+    return [_document_json(d) for d in visible_attachments(meeting, request.user)]
+
+
+@router.post("/meetings/{slug}/documents", auth=api_auth, response={201: DocumentOut, **WRITE_ERRORS})
+def document_add(request, slug: str, file: File[UploadedFile],
+                 title: str = TITLE_FORM, visibility: str = VISIBILITY_FORM, item: Form[int | None] = None):
+    """Staff: upload a document (multipart: `file`, `title`, `visibility` public|members, optional agenda
+    `item` id). Errors: not_staff, title_missing, bad_visibility, attachment_too_large, attachment_wrong_type,
+    attachment_unreadable, item_not_found."""
+    meeting = _staff_meeting(request, slug)
+    agenda_item = None
+    if item is not None:
+        agenda_item = _item_of(meeting, item) if 0 < item < 2**63 else None
+        if agenda_item is None:
+            raise NotFound(_("This item is not on this meeting's agenda."), code="item_not_found")
+    doc = services.add_attachment(meeting=meeting, title=title, upload=file, visibility=visibility,
+                                  item=agenda_item, actor=request.auth)
+    return Status(201, _document_json(doc))
+
+
+@router.delete("/meetings/{slug}/documents/{document_id}", auth=api_auth, response={204: None, **WRITE_ERRORS})
+def document_delete(request, slug: str, document_id: int = PK):
+    """Staff: delete a document (its file goes once the deletion commits). Errors: not_staff, not_found."""
+    meeting = _staff_meeting(request, slug)
+    doc = AgendaAttachment.objects.filter(pk=document_id, meeting=meeting).first()
+    if doc is None:
+        raise Http404
+    services.delete_attachment(attachment=doc, actor=request.auth)
+    return Status(204, None)
+
+
+@router.get("/meetings/{slug}/minutes", response={200: MinutesOut, **errors(404)}, url_name="assembly_minutes")
+def minutes(request, slug: str):
+    """The approved minutes to whoever sees the meeting (empty text until approved); staff also get the draft."""
+    meeting = _meeting_for(request, slug)
+    return _minutes_json(meeting, staff=can_manage_assembly(request.user))
+
+
+@router.put("/meetings/{slug}/minutes", auth=api_auth, response={200: MinutesOut, **WRITE_ERRORS})
+def minutes_save(request, slug: str, payload: MinutesIn):
+    """Staff: save the draft minutes. Errors: not_staff, minutes_approved (reopen them first)."""
+    meeting = services.save_minutes(meeting=_staff_meeting(request, slug), text=payload.text, actor=request.auth)
+    return _minutes_json(meeting, staff=True)
+
+
+@router.post("/meetings/{slug}/minutes/approve", auth=api_auth, response={200: MinutesOut, **WRITE_ERRORS})
+def minutes_approve(request, slug: str):
+    """Staff: approve the minutes of a closed meeting (they become public). Errors: not_staff,
+    minutes_approved, meeting_not_closed, minutes_empty."""
+    meeting = services.approve_minutes(meeting=_staff_meeting(request, slug), actor=request.auth)
+    return _minutes_json(meeting, staff=True)
+
+
+@router.post("/meetings/{slug}/minutes/reopen", auth=api_auth, response={200: MinutesOut, **WRITE_ERRORS})
+def minutes_reopen(request, slug: str):
+    """Staff: take approved minutes back to draft. Errors: not_staff, minutes_not_approved."""
+    meeting = services.reopen_minutes(meeting=_staff_meeting(request, slug), actor=request.auth)
+    return _minutes_json(meeting, staff=True)
