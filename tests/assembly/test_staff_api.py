@@ -7,6 +7,7 @@ from django.test import Client
 
 from tests.assembly.factories import make_assembly
 from tests.assembly.test_run_off import _first_round
+from tests.factories import UserFactory
 from urbis.accounts.enums import Role
 from urbis.accounts.services import grant_role
 from urbis.assembly import services
@@ -219,7 +220,7 @@ def test_upload_then_list_by_visibility_then_delete(ga):
                                      visibility="public", actor=a.staff)
     services.open_meeting(meeting=a.meeting, actor=a.staff)
     for client, expected in ((staff, [public, annex]), (_client(a.delegates[1]), [public, annex]),
-                             (_client(), [public])):
+                             (_client(UserFactory()), [public]), (_client(), [public])):
         response = client.get(url)
         assert (response.status_code, response.json()) == (200, [_doc_out(d) for d in expected])
     response = staff.delete(f"{url}/{annex.pk}")
@@ -341,3 +342,20 @@ def test_too_long_or_nul_text_is_a_validation_error_and_changes_nothing(ga):
     assert (response.status_code, response.json()["error"]["code"]) == (422, "validation_failed")
     assert (_items(a.meeting), Meeting.objects.get(pk=a.meeting.pk).minutes, AgendaAttachment.objects.count()) == (
         before, "", 0)
+
+
+def test_a_staff_api_token_works_without_a_session_and_a_delegates_token_is_refused(ga):
+    from urbis.api.services import create_api_token
+
+    a, first, _second = ga
+    url = f"{API}/{a.meeting.slug}/items/{first.pk}"
+    _token, delegate_secret = create_api_token(user=a.delegates[0], name="script", actor=a.delegates[0])
+    response = Client().patch(url, {"title": "Hacked"}, content_type="application/json",
+                              headers={"Authorization": f"Bearer {delegate_secret}"})
+    assert (response.status_code, response.json(), AgendaItem.objects.get(pk=first.pk).title) == (
+        403, NOT_STAFF, "Budget")
+    _token, secret = create_api_token(user=a.staff, name="script", actor=a.staff)
+    response = Client(enforce_csrf_checks=True).patch(url, {"title": "Budget 2027"}, content_type="application/json",
+                                                      headers={"Authorization": f"Bearer {secret}"})
+    first.refresh_from_db()
+    assert (response.status_code, response.json()) == (200, _item_out(first, title="Budget 2027"))
