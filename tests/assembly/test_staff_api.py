@@ -359,3 +359,25 @@ def test_a_staff_api_token_works_without_a_session_and_a_delegates_token_is_refu
                                                       headers={"Authorization": f"Bearer {secret}"})
     first.refresh_from_db()
     assert (response.status_code, response.json()) == (200, _item_out(first, title="Budget 2027"))
+
+
+def test_the_documents_list_query_count_does_not_grow(ga):
+    from tests.helpers import count_queries
+
+    a, first, second = ga
+    services.open_meeting(meeting=a.meeting, actor=a.staff)
+    delegate = _client(a.delegates[0])
+    url = f"{API}/{a.meeting.slug}/documents"
+
+    def add(n):
+        for i in range(n):
+            services.add_attachment(meeting=a.meeting, title=f"Doc {i}", upload=SimpleUploadedFile("d.pdf", PDF),
+                                    visibility=("public", "members")[i % 2], item=(None, first, second)[i % 3],
+                                    actor=a.staff)
+
+    add(2)
+    few, response = count_queries(delegate.get, url)
+    assert (response.status_code, len(response.json())) == (200, 2)
+    add(9)
+    many, response = count_queries(delegate.get, url)
+    assert (response.status_code, len(response.json()), many) == (200, 11, few)
