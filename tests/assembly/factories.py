@@ -61,3 +61,15 @@ def make_election(a: Assembly, *, trustees: int = 3, threshold: int = 2, questio
                                                                                              strict=True)])
     code_of = {m.pk: c for m, c in zip(seat_members, codes, strict=True)}
     return item, election, code_of, shares
+
+
+def open_election(a: Assembly, **kwargs):
+    """`make_election`, then every delegate present, the meeting and the election item opened; returns
+    (item, election, codes, shares) with the election re-read (its key and status as stored)."""
+    item, election, codes, shares = make_election(a, **kwargs)
+    for d in a.delegates:
+        services.record_heartbeat(meeting=a.meeting, user=d)
+    services.open_meeting(meeting=a.meeting, actor=a.staff)
+    services.open_item(item=item, actor=a.staff)
+    election.refresh_from_db()
+    return item, election, codes, shares

@@ -578,15 +578,10 @@ def test_trustee_page_allowed_and_denied_and_shows_the_round(client):
 
 
 def test_k_minus_one_cannot_decrypt_k_can_and_a_wrong_key_file_is_refused():
-    from tests.assembly.factories import make_election
+    from tests.assembly.factories import open_election
 
     a = make_assembly(3)
-    item, election, codes, shares = make_election(a)
-    for d in a.delegates:
-        services.record_heartbeat(meeting=a.meeting, user=d)
-    services.open_meeting(meeting=a.meeting, actor=a.staff)
-    services.open_item(item=item, actor=a.staff)
-    election.refresh_from_db()
+    item, election, codes, shares = open_election(a)
     eid = str(election.public_id)
     for member, delegate in zip(a.members, a.delegates, strict=True):
         services.cast_ballot(election=election, member=member, user=delegate, ballot=make_ballot(
@@ -673,16 +668,11 @@ def test_a_complaint_from_the_offline_tool(tmp_path):
 
 
 def _full_record():
-    from tests.assembly.factories import make_election
+    from tests.assembly.factories import open_election
     from urbis.assembly.verifier.tally import trustee_decryption
 
     a = make_assembly(3)
-    item, election, codes, shares = make_election(a)
-    for d in a.delegates:
-        services.record_heartbeat(meeting=a.meeting, user=d)
-    services.open_meeting(meeting=a.meeting, actor=a.staff)
-    services.open_item(item=item, actor=a.staff)
-    election.refresh_from_db()
+    item, election, codes, shares = open_election(a)
     eid = str(election.public_id)
     for member, delegate, sel in zip(a.members, a.delegates, ([1, 0, 0], [0, 1, 1], [1, 1, 0]), strict=True):
         services.cast_ballot(election=election, member=member, user=delegate, ballot=make_ballot(

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.assembly.factories import make_assembly, make_election
+from tests.assembly.factories import make_assembly, open_election
 from tests.factories import UserFactory
 from tests.helpers import count_queries
 from urbis.assembly import services
@@ -105,13 +105,7 @@ def test_item_page_query_count_does_not_grow_with_votes(client):
 
 def _open_election(n=3, slug="ga"):
     a = make_assembly(n, slug=slug)
-    item, election, codes, shares = make_election(a)
-    services.open_meeting(meeting=a.meeting, actor=a.staff)
-    for d in a.delegates:
-        services.record_heartbeat(meeting=a.meeting, user=d)
-    services.open_item(item=item, actor=a.staff)
-    election.refresh_from_db()
-    return a, item, election, codes, shares
+    return (a, *open_election(a))
 
 
 def _ballot(election, code):
